@@ -1,0 +1,31 @@
+"""sigconv: deep learning on signals and time series.
+
+Subpackages, in the order imports point (each imports only those above it):
+
+- :mod:`sigconv.validation`: the input contract and parameter checks;
+- :mod:`sigconv.functional`: pure NumPy signal-to-image functions;
+- :mod:`sigconv.transformers`: scikit-learn transformers over them;
+- :mod:`sigconv.datasets`: UCR/UEA loaders and synthetic generators;
+- :mod:`sigconv.plot`: galleries and figures (matplotlib).
+
+``import sigconv`` is light: subpackages load on first use, and nothing
+here imports TensorFlow or pyts.
+"""
+
+import importlib
+
+__version__ = "0.1.0"
+
+_SUBPACKAGES = ("datasets", "exceptions", "functional", "networks", "plot", "transformers", "validation")
+
+__all__ = ["__version__", *_SUBPACKAGES]
+
+
+def __getattr__(name):
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(__all__)

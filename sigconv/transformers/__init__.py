@@ -1,0 +1,26 @@
+"""scikit-learn transformers that turn series into images.
+
+Each is a thin class over one function of :mod:`sigconv.functional`. Input:
+``(n_samples, n_timepoints)``, ``(n_samples, n_channels, n_timepoints)``, a
+wide DataFrame or a list of series of unequal length. Output: float32 images
+``(n_samples, height, width, n_channels)``, channel-last for Keras;
+:class:`ImageStack` stacks several transforms as channels of one image.
+"""
+
+from ._base import BaseImageTransformer
+from .gramian import GramianAngularField
+from .markov import MarkovTransitionField
+from .recurrence import RecurrencePlot
+from .spectral import MFCC, MelSpectrogram, Spectrogram
+from .stack import ImageStack
+
+__all__ = [
+    "BaseImageTransformer",
+    "GramianAngularField",
+    "ImageStack",
+    "MFCC",
+    "MarkovTransitionField",
+    "MelSpectrogram",
+    "RecurrencePlot",
+    "Spectrogram",
+]

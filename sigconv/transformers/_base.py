@@ -1,0 +1,189 @@
+"""Shared machinery of the series-to-image transformers.
+
+A subclass is a thin scikit-learn wrapper over one function of
+:mod:`sigconv.functional`. It implements four small methods and inherits
+input validation, the channel checks between ``fit`` and ``transform``,
+variable-length input, chunked computation (bounded memory), the
+channel-last output layout, ``flatten`` and ``set_output`` support.
+"""
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import _check_feature_names, check_is_fitted
+
+from ..validation import check_bool, check_series, is_ragged, series_lengths
+
+__all__ = ["BaseImageTransformer"]
+
+# Work arrays of one chunk stay under this many float32 elements (256 MiB).
+_CHUNK_ELEMENTS = 2**26
+
+
+class BaseImageTransformer(TransformerMixin, BaseEstimator):
+    """Base class of the transformers that turn series into images.
+
+    Subclasses implement:
+
+    - ``_check_params()``: validate the constructor parameters and return them
+      as a dict of keyword arguments for the functional implementation;
+    - ``_min_timepoints(params)``: the shortest series the transform accepts;
+    - ``_output_hw(n_timepoints, params)``: the ``(height, width)`` of the
+      images of a series of that length;
+    - ``_images(X, params)``: float32 ``(n_samples, n_channels, n_timepoints)``
+      to float32 ``(n_samples, n_channels, n_images, height, width)``, where
+      ``n_images`` is ``_n_images(params)`` (1 unless the transform makes
+      several images per channel, e.g. MFCC with deltas).
+
+    and may override ``_work_elements(n_timepoints, params)``, an estimate of
+    the float32 elements of scratch memory one channel of one series needs,
+    which sets the chunk size.
+
+    Subclasses must have the parameters ``image_size`` (None for the natural
+    size, which depends on the series length) and ``flatten``.
+    """
+
+    def _n_images(self, params):
+        return 1
+
+    def _work_elements(self, n_timepoints, params):
+        height, width = self._output_hw(n_timepoints, params)
+        return 4 * height * width
+
+    # scikit-learn API -----------------------------------------------------------------
+
+    def fit(self, X, y=None):
+        """Check the parameters and record the channel count and series length of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timepoints) or (n_samples, n_channels, n_timepoints), or list of array-like
+            Training series. A list of arrays may hold series of unequal length
+            when ``image_size`` is set.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+        """
+        params = self._check_all_params()
+        if _is_dataframe(X):
+            _check_feature_names(self, X, reset=True)
+        X = check_series(
+            X,
+            min_timepoints=self._min_timepoints(params),
+            allow_unequal_length=self.image_size is not None,
+        )
+        self.n_channels_in_ = int(X[0].shape[0] if is_ragged(X) else X.shape[1])
+        if is_ragged(X):
+            self.n_timepoints_in_ = None
+        else:
+            self.n_timepoints_in_ = int(X.shape[-1])
+            self.n_features_in_ = self.n_timepoints_in_
+        return self
+
+    def transform(self, X):
+        """Turn each series into an image, one image channel per series channel.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timepoints) or (n_samples, n_channels, n_timepoints), or list of array-like
+            Series with the channels seen in ``fit``. Their length must be the
+            one seen in ``fit`` unless ``image_size`` is set.
+
+        Returns
+        -------
+        images : ndarray of shape (n_samples, height, width, n_output_channels)
+            float32 images, channel-last. With ``flatten=True``, an array of
+            shape ``(n_samples, height * width * n_output_channels)``.
+        """
+        check_is_fitted(self, "n_channels_in_")
+        params = self._check_all_params()
+        if _is_dataframe(X):
+            _check_feature_names(self, X, reset=False)
+        X = check_series(
+            X,
+            min_timepoints=self._min_timepoints(params),
+            n_channels=self.n_channels_in_,
+            allow_unequal_length=self.image_size is not None,
+        )
+        if self.image_size is None:
+            self._check_length(X.shape[-1])
+        images = self._transform_series(X, params)
+        if self.flatten:
+            return images.reshape(len(images), -1)
+        return images
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns, defined for ``flatten=True`` only.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``"<classname><i>"`` for each of the ``height * width * n_channels``
+            flattened pixels, in the order of ``transform``'s columns.
+        """
+        check_is_fitted(self, "n_channels_in_")
+        if not self.flatten:
+            raise ValueError(
+                f"{type(self).__name__} makes 4D images (n_samples, height, width, "
+                "n_channels), which have no column names. Set flatten=True for 2D "
+                "output; set_output(transform='pandas') needs it too."
+            )
+        params = self._check_all_params()
+        n_timepoints = self.n_timepoints_in_ if self.image_size is None else self._min_timepoints(params)
+        height, width = self._output_hw(n_timepoints, params)
+        n_out = height * width * self.n_channels_in_ * self._n_images(params)
+        prefix = type(self).__name__.lower()
+        return np.asarray([f"{prefix}{i}" for i in range(n_out)], dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.input_tags.allow_nan = False
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags
+
+    # internals ---------------------------------------------------------------------------
+
+    def _check_all_params(self):
+        check_bool(self.flatten, "flatten")
+        return self._check_params()
+
+    def _check_length(self, n_timepoints):
+        expected = self.n_timepoints_in_
+        if n_timepoints != expected:
+            raise ValueError(
+                f"X has {n_timepoints} features, but {type(self).__name__} is expecting "
+                f"{expected} features as input: with image_size=None the image size "
+                f"depends on the series length, so series must have the {expected} "
+                "timepoints seen in fit. Set image_size to transform series of any length."
+            )
+
+    def _transform_series(self, X, params):
+        """Images of validated series, grouped by length and computed in chunks."""
+        lengths = series_lengths(X)
+        n_channels = X[0].shape[0] if is_ragged(X) else X.shape[1]
+        n_images = self._n_images(params)
+        height, width = self._output_hw(int(lengths[0]), params)
+        out = np.empty((len(lengths), height, width, n_channels * n_images), dtype=np.float32)
+        for length in np.unique(lengths):
+            index = np.flatnonzero(lengths == length)
+            work = max(1, self._work_elements(int(length), params) * n_channels * n_images)
+            chunk = max(1, _CHUNK_ELEMENTS // work)
+            for start in range(0, len(index), chunk):
+                rows = index[start : start + chunk]
+                if is_ragged(X):
+                    batch = np.stack([X[i] for i in rows])
+                elif len(rows) == len(lengths):
+                    batch = X
+                else:
+                    batch = X[rows[0] : rows[-1] + 1]  # equal lengths: rows are contiguous
+                images = self._images(batch, params)  # (n, c, k, h, w)
+                out[rows] = images.transpose(0, 3, 4, 1, 2).reshape(len(rows), height, width, -1)
+        return out
+
+
+def _is_dataframe(X):
+    return type(X).__name__ == "DataFrame" and hasattr(X, "columns")
