@@ -131,10 +131,8 @@ class BaseImageTransformer(TransformerMixin, BaseEstimator):
                 "n_channels), which have no column names. Set flatten=True for 2D "
                 "output; set_output(transform='pandas') needs it too."
             )
-        params = self._check_all_params()
-        n_timepoints = self.n_timepoints_in_ if self.image_size is None else self._min_timepoints(params)
-        height, width = self._output_hw(n_timepoints, params)
-        n_out = height * width * self.n_channels_in_ * self._n_images(params)
+        height, width, n_channels = self._output_shape()
+        n_out = height * width * n_channels
         prefix = type(self).__name__.lower()
         return np.asarray([f"{prefix}{i}" for i in range(n_out)], dtype=object)
 
@@ -146,6 +144,16 @@ class BaseImageTransformer(TransformerMixin, BaseEstimator):
         return tags
 
     # internals ---------------------------------------------------------------------------
+
+    def _output_shape(self):
+        """``(height, width, n_output_channels)`` of the images of the fitted transformer."""
+        params = self._check_all_params()
+        if self.image_size is None:
+            n_timepoints = self.n_timepoints_in_
+        else:
+            n_timepoints = self._min_timepoints(params)
+        height, width = self._output_hw(n_timepoints, params)
+        return height, width, self.n_channels_in_ * self._n_images(params)
 
     def _check_all_params(self):
         check_bool(self.flatten, "flatten")
