@@ -5,6 +5,8 @@ Subpackages, in the order imports point (each imports only those above it):
 - :mod:`sigconv.validation`: the input contract and parameter checks;
 - :mod:`sigconv.functional`: pure NumPy signal-to-image functions;
 - :mod:`sigconv.transformers`: scikit-learn transformers over them;
+- :mod:`sigconv.networks`: Keras 3 network builders (FCN, ResNet, InceptionTime, ...);
+- :mod:`sigconv.estimators`: scikit-learn estimators around the networks;
 - :mod:`sigconv.datasets`: UCR/UEA loaders and synthetic generators;
 - :mod:`sigconv.plot`: galleries and figures (matplotlib).
 
@@ -16,7 +18,16 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBPACKAGES = ("datasets", "exceptions", "functional", "networks", "plot", "transformers", "validation")
+_SUBPACKAGES = (
+    "datasets",
+    "estimators",
+    "exceptions",
+    "functional",
+    "networks",
+    "plot",
+    "transformers",
+    "validation",
+)
 
 __all__ = ["__version__", *_SUBPACKAGES]
 
