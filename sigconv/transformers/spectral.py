@@ -1,0 +1,546 @@
+"""Spectrogram, mel spectrogram and MFCC images of series.
+
+Thin scikit-learn wrappers over :func:`sigconv.functional.spectrogram`,
+:func:`sigconv.functional.mel_spectrogram` and :func:`sigconv.functional.mfcc`.
+Images have frequency (or coefficient) on the height, row 0 the lowest, and
+STFT frames on the width.
+"""
+
+import numpy as np
+
+from ..functional import (
+    amplitude_to_db,
+    delta,
+    mel_spectrogram,
+    mfcc,
+    power_to_db,
+    resize_image,
+    spectrogram,
+)
+from ..functional.spectral import (
+    _check_db_params,
+    _check_delta_params,
+    _check_mel_params,
+    _check_mfcc_params,
+    _check_power,
+    _check_stft_params,
+    _n_frames,
+)
+from ..validation import check_bool, check_image_size, check_option
+from ._base import BaseImageTransformer
+
+__all__ = ["Spectrogram", "MelSpectrogram", "MFCC"]
+
+
+class _SpectralTransformer(BaseImageTransformer):
+    """What the three spectral transformers share: STFT framing, dB and resizing.
+
+    ``_check_params`` of a subclass returns a dict with the keys ``stft``
+    (keyword arguments of the STFT), ``height`` (natural image height),
+    ``image_size`` and whatever its ``_natural_images`` needs.
+    """
+
+    def _check_stft(self):
+        return _check_stft_params(
+            n_fft=self.n_fft,
+            hop_length=self.hop_length,
+            win_length=self.win_length,
+            window=self.window,
+            center=self.center,
+            pad_mode=self.pad_mode,
+        )
+
+    def _check_db(self, power):
+        db = check_bool(self.db, "db")
+        ref, _, top_db = _check_db_params(ref=self.ref, amin=1.0, top_db=self.top_db)
+        if db and power not in (1.0, 2.0):
+            raise ValueError(
+                "db=True needs power=2.0 (a power spectrogram, converted with power_to_db) "
+                f"or power=1.0 (a magnitude spectrogram, converted with amplitude_to_db); got "
+                f"power={self.power}. Set db=False for other powers."
+            )
+        return {"db": db, "ref": ref, "top_db": top_db}
+
+    def _to_db(self, S, params):
+        if not params["db"]:
+            return S
+        to_db = power_to_db if params["power"] == 2.0 else amplitude_to_db
+        return to_db(S, ref=params["ref"], top_db=params["top_db"])
+
+    def _min_timepoints(self, params):
+        return params["stft"]["n_fft"]
+
+    def _output_hw(self, n_timepoints, params):
+        if params["image_size"] is not None:
+            return params["image_size"]
+        return params["height"], _n_frames(n_timepoints, **params["stft"])
+
+    def _work_elements(self, n_timepoints, params):
+        n_frames = _n_frames(n_timepoints, **params["stft"])
+        height, width = self._output_hw(n_timepoints, params)
+        # the natural images and their dB copy, the power spectrum of a chunk, the output
+        return n_frames * (2 * params["height"] + params["stft"]["n_fft"] // 2 + 1) + 4 * height * width
+
+    def _images(self, X, params):
+        images = self._natural_images(X, params)  # (n, c, k, height, n_frames)
+        if params["image_size"] is not None:
+            images = resize_image(images, params["image_size"])
+        return images
+
+
+class Spectrogram(_SpectralTransformer):
+    """Spectrogram images of series: ``|STFT| ** power``, optionally in decibels.
+
+    Each channel of each series becomes one image channel. Image height is
+    frequency (row 0 is 0 Hz, ``1 + n_fft // 2`` rows), width is time
+    (STFT frames).
+
+    Parameters
+    ----------
+    n_fft : int, default=2048
+        FFT length, at least 2 and at most the series length (shorter series
+        are an error: pad them or use a smaller ``n_fft``).
+    hop_length : int or None, default=None
+        Samples between frames; None means ``win_length // 4``.
+    win_length : int or None, default=None
+        Window length in ``[1, n_fft]``, zero-padded to ``n_fft``; None means ``n_fft``.
+    window : str or tuple, default="hann"
+        A window :func:`scipy.signal.get_window` knows, e.g. ``"hamming"`` or
+        ``("kaiser", 8.0)``.
+    center : bool, default=True
+        Pad ``n_fft // 2`` samples on both sides so frames are centred on
+        ``t * hop_length``.
+    pad_mode : {"constant", "edge", "reflect", "symmetric"}, default="constant"
+        How ``center`` pads.
+    power : float, default=2.0
+        Exponent of the magnitude, > 0: 2 for power, 1 for magnitude.
+    db : bool, default=False
+        Convert to decibels per image: :func:`~sigconv.functional.power_to_db`
+        for ``power=2``, :func:`~sigconv.functional.amplitude_to_db` for
+        ``power=1`` (other powers are an error with ``db=True``).
+    ref : float or "max", default=1.0
+        Reference of 0 dB (used with ``db=True``); "max" is each image's maximum.
+    top_db : float or None, default=80.0
+        With ``db=True``, clip each image at ``top_db`` below its maximum.
+    image_size : int, (int, int) or None, default=None
+        Resize images to ``(height, width)`` (an int for a square) with
+        :func:`~sigconv.functional.resize_image`; then series of any length
+        (a list of unequal-length series too) give images of one size. None
+        keeps the natural size, which depends on the series length.
+    flatten : bool, default=False
+        Return ``(n_samples, height * width * n_channels)`` instead of images.
+
+    Attributes
+    ----------
+    n_channels_in_ : int
+        Number of series channels seen in ``fit``.
+    n_timepoints_in_ : int or None
+        Series length seen in ``fit``; None for series of unequal length.
+    n_features_in_ : int
+        Same as ``n_timepoints_in_``; only set when the series have one length.
+
+    See Also
+    --------
+    sigconv.functional.spectrogram : The function this class applies.
+    MelSpectrogram : The spectrogram on the mel scale.
+    MFCC : Mel-frequency cepstral coefficients.
+
+    References
+    ----------
+    .. [1] J. B. Allen, "Short time spectral analysis, synthesis, and
+       modification by discrete Fourier transform", IEEE Transactions on
+       Acoustics, Speech, and Signal Processing 25(3), 1977.
+    .. [2] B. McFee et al., "librosa: Audio and music signal analysis in
+       Python", Proceedings of the 14th Python in Science Conference, 2015.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.transformers import Spectrogram
+    >>> X = np.random.default_rng(0).normal(size=(4, 2, 256))
+    >>> Spectrogram(n_fft=32, hop_length=16, db=True).fit_transform(X).shape
+    (4, 17, 17, 2)
+    >>> Spectrogram(n_fft=32, image_size=16).fit_transform(X).shape
+    (4, 16, 16, 2)
+    """
+
+    def __init__(
+        self,
+        *,
+        n_fft=2048,
+        hop_length=None,
+        win_length=None,
+        window="hann",
+        center=True,
+        pad_mode="constant",
+        power=2.0,
+        db=False,
+        ref=1.0,
+        top_db=80.0,
+        image_size=None,
+        flatten=False,
+    ):
+        self.n_fft = n_fft
+        self.hop_length = hop_length
+        self.win_length = win_length
+        self.window = window
+        self.center = center
+        self.pad_mode = pad_mode
+        self.power = power
+        self.db = db
+        self.ref = ref
+        self.top_db = top_db
+        self.image_size = image_size
+        self.flatten = flatten
+
+    def _check_params(self):
+        stft = self._check_stft()
+        power = _check_power(self.power)
+        return {
+            "stft": stft,
+            "power": power,
+            **self._check_db(power),
+            "height": 1 + stft["n_fft"] // 2,
+            "image_size": check_image_size(self.image_size),
+        }
+
+    def _natural_images(self, X, params):
+        S = spectrogram(X, **params["stft"], power=params["power"])
+        return self._to_db(S, params)[:, :, None]
+
+
+class MelSpectrogram(_SpectralTransformer):
+    """Mel spectrogram images of series, optionally in decibels.
+
+    The power (or magnitude) spectrogram mapped to ``n_mels`` mel bands by a
+    triangular filterbank. Image height is mel band (row 0 the lowest), width
+    is time (STFT frames); one image channel per series channel.
+
+    Parameters
+    ----------
+    sr : float, default=22050
+        Sampling rate of the series, in Hz.
+    n_fft : int, default=2048
+        FFT length, at least 2 and at most the series length.
+    hop_length : int or None, default=None
+        Samples between frames; None means ``win_length // 4``.
+    win_length : int or None, default=None
+        Window length in ``[1, n_fft]``; None means ``n_fft``.
+    window : str or tuple, default="hann"
+        A window :func:`scipy.signal.get_window` knows.
+    center : bool, default=True
+        Pad ``n_fft // 2`` samples on both sides so frames are centred.
+    pad_mode : {"constant", "edge", "reflect", "symmetric"}, default="constant"
+        How ``center`` pads.
+    power : float, default=2.0
+        Exponent of the magnitude before the filterbank, > 0.
+    n_mels : int, default=128
+        Number of mel bands (image height).
+    fmin : float, default=0.0
+        Lowest frequency, in Hz, in ``[0, sr / 2)``.
+    fmax : float or None, default=None
+        Highest frequency, in Hz, in ``(fmin, sr / 2]``; None means ``sr / 2``.
+    htk : bool, default=False
+        Use the HTK mel scale instead of Slaney's.
+    norm : {"slaney", None}, default="slaney"
+        Filterbank normalisation (see :func:`~sigconv.functional.mel_filterbank`).
+    db : bool, default=False
+        Convert to decibels per image (``power`` must then be 2 or 1).
+    ref : float or "max", default=1.0
+        Reference of 0 dB with ``db=True``; "max" is each image's maximum.
+    top_db : float or None, default=80.0
+        With ``db=True``, clip each image at ``top_db`` below its maximum.
+    image_size : int, (int, int) or None, default=None
+        Resize images to ``(height, width)``; None keeps ``(n_mels, n_frames)``.
+    flatten : bool, default=False
+        Return ``(n_samples, height * width * n_channels)`` instead of images.
+
+    Attributes
+    ----------
+    n_channels_in_ : int
+        Number of series channels seen in ``fit``.
+    n_timepoints_in_ : int or None
+        Series length seen in ``fit``; None for series of unequal length.
+    n_features_in_ : int
+        Same as ``n_timepoints_in_``; only set when the series have one length.
+
+    See Also
+    --------
+    sigconv.functional.mel_spectrogram : The function this class applies.
+    sigconv.functional.mel_filterbank : The filterbank.
+    Spectrogram : The linear-frequency spectrogram.
+    MFCC : Cepstral coefficients of the log-mel spectrogram.
+
+    References
+    ----------
+    .. [1] S. S. Stevens, J. Volkmann and E. B. Newman, "A scale for the
+       measurement of the psychological magnitude pitch", Journal of the
+       Acoustical Society of America 8(3), 1937.
+    .. [2] M. Slaney, "Auditory Toolbox", Technical Report 1998-010, Interval
+       Research Corporation, 1998.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.transformers import MelSpectrogram
+    >>> X = np.random.default_rng(0).normal(size=(4, 1000))
+    >>> mel = MelSpectrogram(sr=8000, n_fft=256, hop_length=128, n_mels=32, db=True)
+    >>> mel.fit_transform(X).shape
+    (4, 32, 8, 1)
+    """
+
+    def __init__(
+        self,
+        *,
+        sr=22050,
+        n_fft=2048,
+        hop_length=None,
+        win_length=None,
+        window="hann",
+        center=True,
+        pad_mode="constant",
+        power=2.0,
+        n_mels=128,
+        fmin=0.0,
+        fmax=None,
+        htk=False,
+        norm="slaney",
+        db=False,
+        ref=1.0,
+        top_db=80.0,
+        image_size=None,
+        flatten=False,
+    ):
+        self.sr = sr
+        self.n_fft = n_fft
+        self.hop_length = hop_length
+        self.win_length = win_length
+        self.window = window
+        self.center = center
+        self.pad_mode = pad_mode
+        self.power = power
+        self.n_mels = n_mels
+        self.fmin = fmin
+        self.fmax = fmax
+        self.htk = htk
+        self.norm = norm
+        self.db = db
+        self.ref = ref
+        self.top_db = top_db
+        self.image_size = image_size
+        self.flatten = flatten
+
+    def _check_params(self):
+        stft = self._check_stft()
+        power = _check_power(self.power)
+        mel = _check_mel_params(
+            sr=self.sr,
+            n_fft=stft["n_fft"],
+            n_mels=self.n_mels,
+            fmin=self.fmin,
+            fmax=self.fmax,
+            htk=self.htk,
+            norm=self.norm,
+        )
+        del mel["n_fft"]
+        return {
+            "stft": stft,
+            "power": power,
+            "mel": mel,
+            **self._check_db(power),
+            "height": mel["n_mels"],
+            "image_size": check_image_size(self.image_size),
+        }
+
+    def _natural_images(self, X, params):
+        M = mel_spectrogram(X, **params["stft"], power=params["power"], **params["mel"])
+        return self._to_db(M, params)[:, :, None]
+
+
+class MFCC(_SpectralTransformer):
+    """Mel-frequency cepstral coefficient images of series, with optional deltas.
+
+    The DCT of the log-power mel spectrogram (``librosa.feature.mfcc``). Image
+    height is the coefficient (row 0 the first), width is time (STFT frames).
+    With ``deltas``, each series channel gives ``1 + deltas`` image channels,
+    in the order static, delta, delta-delta.
+
+    Parameters
+    ----------
+    sr : float, default=22050
+        Sampling rate of the series, in Hz.
+    n_mfcc : int, default=20
+        Number of coefficients (image height), in ``[1, n_mels]``.
+    dct_type : {1, 2, 3}, default=2
+        DCT type.
+    norm : {"ortho", None}, default="ortho"
+        DCT normalisation.
+    lifter : float, default=0.0
+        Cepstral liftering coefficient, >= 0 (0 disables it).
+    deltas : {0, 1, 2}, default=0
+        Add the first (1) or the first and second (2) time derivatives of the
+        coefficients as extra image channels.
+    delta_width : int, default=9
+        Odd number of frames the delta filter spans, >= 3; series must then
+        give at least that many frames.
+    n_fft : int, default=2048
+        FFT length, at least 2 and at most the series length.
+    hop_length : int or None, default=None
+        Samples between frames; None means ``win_length // 4``.
+    win_length : int or None, default=None
+        Window length in ``[1, n_fft]``; None means ``n_fft``.
+    window : str or tuple, default="hann"
+        A window :func:`scipy.signal.get_window` knows.
+    center : bool, default=True
+        Pad ``n_fft // 2`` samples on both sides so frames are centred.
+    pad_mode : {"constant", "edge", "reflect", "symmetric"}, default="constant"
+        How ``center`` pads.
+    n_mels : int, default=128
+        Number of mel bands the DCT is taken over.
+    fmin : float, default=0.0
+        Lowest frequency, in Hz, in ``[0, sr / 2)``.
+    fmax : float or None, default=None
+        Highest frequency, in Hz, in ``(fmin, sr / 2]``; None means ``sr / 2``.
+    htk : bool, default=False
+        Use the HTK mel scale instead of Slaney's.
+    mel_norm : {"slaney", None}, default="slaney"
+        Filterbank normalisation.
+    top_db : float or None, default=80.0
+        Clip each log-mel image at ``top_db`` below its maximum before the DCT.
+    image_size : int, (int, int) or None, default=None
+        Resize images to ``(height, width)``; None keeps ``(n_mfcc, n_frames)``.
+    flatten : bool, default=False
+        Return ``(n_samples, height * width * n_output_channels)`` instead of images.
+
+    Attributes
+    ----------
+    n_channels_in_ : int
+        Number of series channels seen in ``fit``.
+    n_timepoints_in_ : int or None
+        Series length seen in ``fit``; None for series of unequal length.
+    n_features_in_ : int
+        Same as ``n_timepoints_in_``; only set when the series have one length.
+
+    See Also
+    --------
+    sigconv.functional.mfcc : The function this class applies.
+    sigconv.functional.delta : The deltas.
+    MelSpectrogram : The mel spectrogram it starts from.
+    Spectrogram : The linear-frequency spectrogram.
+
+    References
+    ----------
+    .. [1] S. Davis and P. Mermelstein, "Comparison of parametric representations
+       for monosyllabic word recognition in continuously spoken sentences",
+       IEEE Transactions on Acoustics, Speech, and Signal Processing 28(4), 1980.
+    .. [2] S. Furui, "Speaker-independent isolated word recognition using
+       dynamic features of speech spectrum", IEEE Transactions on Acoustics,
+       Speech, and Signal Processing 34(1), 1986.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.transformers import MFCC
+    >>> X = np.random.default_rng(0).normal(size=(4, 2, 2000))
+    >>> mfcc = MFCC(sr=8000, n_mfcc=13, n_fft=256, hop_length=128, n_mels=40, deltas=2)
+    >>> mfcc.fit_transform(X).shape  # 2 series channels x (static, delta, delta-delta)
+    (4, 13, 16, 6)
+    """
+
+    def __init__(
+        self,
+        *,
+        sr=22050,
+        n_mfcc=20,
+        dct_type=2,
+        norm="ortho",
+        lifter=0.0,
+        deltas=0,
+        delta_width=9,
+        n_fft=2048,
+        hop_length=None,
+        win_length=None,
+        window="hann",
+        center=True,
+        pad_mode="constant",
+        n_mels=128,
+        fmin=0.0,
+        fmax=None,
+        htk=False,
+        mel_norm="slaney",
+        top_db=80.0,
+        image_size=None,
+        flatten=False,
+    ):
+        self.sr = sr
+        self.n_mfcc = n_mfcc
+        self.dct_type = dct_type
+        self.norm = norm
+        self.lifter = lifter
+        self.deltas = deltas
+        self.delta_width = delta_width
+        self.n_fft = n_fft
+        self.hop_length = hop_length
+        self.win_length = win_length
+        self.window = window
+        self.center = center
+        self.pad_mode = pad_mode
+        self.n_mels = n_mels
+        self.fmin = fmin
+        self.fmax = fmax
+        self.htk = htk
+        self.mel_norm = mel_norm
+        self.top_db = top_db
+        self.image_size = image_size
+        self.flatten = flatten
+
+    def _check_params(self):
+        stft = self._check_stft()
+        mel = _check_mel_params(
+            sr=self.sr,
+            n_fft=stft["n_fft"],
+            n_mels=self.n_mels,
+            fmin=self.fmin,
+            fmax=self.fmax,
+            htk=self.htk,
+            norm=self.mel_norm,
+            norm_name="mel_norm",
+        )
+        cepstral = _check_mfcc_params(
+            n_mfcc=self.n_mfcc,
+            n_mels=mel["n_mels"],
+            dct_type=self.dct_type,
+            norm=self.norm,
+            lifter=self.lifter,
+            top_db=self.top_db,
+        )
+        deltas = check_option(self.deltas, "deltas", (0, 1, 2))
+        delta_width, _ = _check_delta_params(width=self.delta_width, order=1, width_name="delta_width")
+        del mel["n_fft"]
+        mel["mel_norm"] = mel.pop("norm")
+        return {
+            "stft": stft,
+            "mel": mel,
+            "mfcc": cepstral,
+            "deltas": deltas,
+            "delta_width": delta_width,
+            "height": cepstral["n_mfcc"],
+            "image_size": check_image_size(self.image_size),
+        }
+
+    def _n_images(self, params):
+        return 1 + params["deltas"]
+
+    def _min_timepoints(self, params):
+        stft = params["stft"]
+        if params["deltas"] == 0:
+            return stft["n_fft"]
+        # the shortest series with at least delta_width frames
+        padding = 2 * (stft["n_fft"] // 2) if stft["center"] else 0
+        needed = (params["delta_width"] - 1) * stft["hop_length"] + stft["n_fft"] - padding
+        return max(stft["n_fft"], needed)
+
+    def _natural_images(self, X, params):
+        M = mfcc(X, **params["stft"], **params["mel"], **params["mfcc"])  # (n, c, n_mfcc, n_frames)
+        images = [M] + [delta(M, width=params["delta_width"], order=k) for k in range(1, params["deltas"] + 1)]
+        return np.stack(images, axis=2)
