@@ -254,7 +254,7 @@ def test_list_ucr_datasets(empty_home):
     assert "FordA" in catalogue and catalogue == sorted(_ucr._catalogue())
     assert list_ucr_datasets() == sorted({"Mine", "BasicMotions", "PigCVP", *catalogue})
     with pytest.raises(ValueError, match=re.escape(
-            "source must be one of {'local', 'builtin', 'catalogue'}; got source='web'.")):
+            "source must be one of {None, 'local', 'builtin', 'catalogue'}; got source='web'.")):
         list_ucr_datasets(source="web")
 
 

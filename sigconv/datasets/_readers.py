@@ -114,6 +114,11 @@ def _read_ts(path):
                         "file holds no class labels; sigconv loads classification data sets."
                     )
                 if header.get("@dimensions") is not None:
+                    if not header["@dimensions"].isdigit():
+                        raise ValueError(
+                            f"{path}: @dimensions must be a positive integer; got "
+                            f"{header['@dimensions']!r}."
+                        )
                     n_channels = int(header["@dimensions"])
                 elif header.get("@univariate", "").lower() == "true":
                     n_channels = 1
