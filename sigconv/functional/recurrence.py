@@ -1,0 +1,263 @@
+"""Recurrence plot: distances between the time-delay embedded states of a series."""
+
+import numpy as np
+
+from ..validation import check_float, check_int, check_option
+from .resampling import paa
+
+__all__ = ["recurrence_plot"]
+
+_THRESHOLDS = (None, "absolute", "point", "distance")
+
+
+def _check_params(dimension, time_delay, threshold, epsilon, percentage, image_size):
+    """Validated parameters of :func:`recurrence_plot`, as a dict."""
+    dimension = check_int(dimension, "dimension", min_value=1)
+    time_delay = check_int(time_delay, "time_delay", min_value=1)
+    threshold = check_option(threshold, "threshold", _THRESHOLDS)
+    if threshold == "absolute":
+        if epsilon is None:
+            raise ValueError(
+                "threshold='absolute' needs epsilon, the distance below which two "
+                "states recur; got epsilon=None. Pass a positive epsilon."
+            )
+        epsilon = check_float(epsilon, "epsilon", min_value=0.0, closed="right")
+    elif epsilon is not None:
+        raise ValueError(
+            "epsilon is only used with threshold='absolute'; got "
+            f"epsilon={epsilon!r} with threshold={threshold!r}. Remove epsilon "
+            "or set threshold='absolute'."
+        )
+    percentage = check_float(percentage, "percentage", min_value=0.0, max_value=100.0, closed="right")
+    image_size = check_int(
+        image_size,
+        "image_size",
+        min_value=1,
+        allow_none=True,
+        hint="Recurrence plots are square: pass one int for both sides.",
+    )
+    return {
+        "dimension": dimension,
+        "time_delay": time_delay,
+        "threshold": threshold,
+        "epsilon": epsilon,
+        "percentage": percentage,
+        "image_size": image_size,
+    }
+
+
+# Series are processed in blocks whose scratch arrays (about this many float32
+# elements) stay in the CPU cache: each pass over them then costs cache, not
+# memory, bandwidth.
+_BLOCK_ELEMENTS = 2**18
+
+
+def _n_states(n_timepoints, dimension, time_delay):
+    return n_timepoints - (dimension - 1) * time_delay
+
+
+def _distances(x, dimension, time_delay, out):
+    """Euclidean distances between the embedded states of float32 ``x`` (n, L), into ``out``.
+
+    The squared differences ``E[i, j] = (x_i - x_j)**2`` are computed once;
+    coordinate ``k`` of the embedding adds the block of ``E`` shifted by
+    ``k * time_delay`` along its diagonal, so no ``(n, L, L, dimension)``
+    array is ever built.
+    """
+    if dimension == 1:
+        np.subtract(x[:, :, None], x[:, None, :], out=out)
+        return np.abs(out, out=out)
+    n_states = out.shape[-1]
+    squares = np.subtract(x[:, :, None], x[:, None, :])
+    np.square(squares, out=squares)
+    np.add(
+        squares[:, :n_states, :n_states],
+        squares[:, time_delay : time_delay + n_states, time_delay : time_delay + n_states],
+        out=out,
+    )
+    for k in range(2, dimension):
+        shift = k * time_delay
+        out += squares[:, shift : shift + n_states, shift : shift + n_states]
+    return np.sqrt(out, out=out)
+
+
+def _float32_above(value):
+    """Smallest float32 >= ``value`` (float64): for float32 ``d``, ``d < value`` iff ``d < it``."""
+    rounded = value.astype(np.float32)
+    low = rounded.astype(np.float64) < value
+    rounded[low] = np.nextafter(rounded[low], np.float32(np.inf))
+    return rounded
+
+
+def _percentile(dist, percentage):
+    """``numpy.percentile(dist, percentage)`` (linear) of each plot, interpolated in float64.
+
+    A plot is symmetric with a zero diagonal, so its sorted values are the
+    ``n`` zeros of the diagonal followed by each value of the upper triangle
+    twice: the order statistics come from a partition of the triangle alone.
+    """
+    n_plots, n_states = dist.shape[0], dist.shape[-1]
+    n_values = n_states * n_states
+    position = (n_values - 1) * (percentage / 100.0)  # numpy's virtual index
+    below = int(np.floor(position))
+    above = min(below + 1, n_values - 1)
+    fraction = position - below
+    # rank in the full plot -> rank in the triangle (None: a diagonal zero)
+    ranks = [None if r < n_states else (r - n_states) // 2 for r in (below, above)]
+    low = high = np.zeros(n_plots)
+    if ranks[1] is not None:
+        rows, cols = np.triu_indices(n_states, 1)
+        upper = np.take(dist.reshape(n_plots, n_values), rows * n_states + cols, axis=1)
+        first = ranks[0] if ranks[0] is not None else ranks[1]
+        upper.partition(first, axis=-1)
+        high = upper[:, first].astype(np.float64)
+        if ranks[0] is not None:
+            low = high
+        if ranks[1] > first:  # the next order statistic: the smallest value above
+            high = upper[:, first + 1 :].min(axis=-1).astype(np.float64)
+    if fraction >= 0.5:  # numpy's _lerp, for the same rounding
+        return high - (high - low) * (1.0 - fraction)
+    return low + (high - low) * fraction
+
+
+def _recurrence_plots(series, params, out):
+    """Plots of float32 series (n, L) into ``out`` (n, n_states, n_states), block by block."""
+    n_series, n_timepoints = series.shape
+    block = max(1, _BLOCK_ELEMENTS // (n_timepoints * n_timepoints))
+    threshold = params["threshold"]
+    for start in range(0, n_series, block):
+        dist = _distances(
+            series[start : start + block], params["dimension"], params["time_delay"],
+            out[start : start + block],
+        )
+        if threshold is None:
+            continue
+        if threshold == "absolute":
+            limit = np.full(len(dist), params["epsilon"])
+        elif threshold == "point":
+            limit = _percentile(dist, params["percentage"])
+        else:
+            largest = dist.reshape(len(dist), -1).max(axis=-1).astype(np.float64)
+            limit = params["percentage"] / 100 * largest
+        # bool -> float32 written in place: no second (n, L, L) array
+        np.less(dist, _float32_above(limit)[:, None, None], out=dist)
+    return out
+
+
+def recurrence_plot(
+    x,
+    *,
+    dimension=1,
+    time_delay=1,
+    threshold=None,
+    epsilon=None,
+    percentage=10.0,
+    image_size=None,
+):
+    """Recurrence plot of each series.
+
+    The series is embedded in ``dimension`` dimensions with delay
+    ``time_delay``: state ``i`` is ``(x_i, x_{i + tau}, ...,
+    x_{i + (dimension - 1) tau})``. The plot holds the Euclidean distances
+    between all pairs of states, or, with a ``threshold``, 1 where two states
+    are closer than it ("recur") and 0 elsewhere.
+
+    Parameters
+    ----------
+    x : array-like of shape (..., n_timepoints)
+        Series, time on the last axis; any leading axes. Without
+        ``image_size``, ``n_timepoints >= (dimension - 1) * time_delay + 1``.
+    dimension : int, default=1
+        Embedding dimension ``m``, at least 1.
+    time_delay : int, default=1
+        Delay ``tau`` between the coordinates of a state, at least 1.
+    threshold : {None, "absolute", "point", "distance"}, default=None
+        None: the distances themselves. "absolute": 1 where the distance is
+        below ``epsilon``. "point": 1 where it is below the ``percentage``-th
+        percentile of the distances of the plot (so about ``percentage``
+        percent of the pixels are 1). "distance": 1 where it is below
+        ``percentage`` percent of the largest distance of the plot. The
+        comparisons are strict (``<``), as in pyts.
+    epsilon : float or None, default=None
+        Recurrence radius, positive; required with ``threshold="absolute"``
+        and only used there.
+    percentage : float, default=10.0
+        In ``(0, 100]``; used with ``threshold="point"`` and
+        ``threshold="distance"``.
+    image_size : int or None, default=None
+        Side of the square images. None gives ``n_timepoints - (dimension -
+        1) * time_delay`` states. Otherwise each series is first reduced with
+        :func:`paa` to ``image_size + (dimension - 1) * time_delay`` points
+        (interpolated if that is more than ``n_timepoints``), so that
+        ``dimension`` and ``time_delay`` apply to the reduced series.
+
+    Returns
+    -------
+    images : ndarray of shape (..., n_states, n_states)
+        float32 distances, or 0/1 with a threshold; ``n_states`` is
+        ``image_size`` when set.
+
+    Raises
+    ------
+    ValueError
+        For invalid parameters and for series too short for the embedding.
+
+    See Also
+    --------
+    sigconv.transformers.RecurrencePlot : The scikit-learn transformer.
+    gramian_angular_field, markov_transition_field : The other imaging transforms.
+
+    Notes
+    -----
+    With the same (reduced) series, the plots equal those of
+    ``pyts.image.RecurrencePlot`` (a float ``threshold`` there is
+    ``threshold="absolute"`` with that ``epsilon`` here) to float32
+    rounding: a thresholded pixel can differ only where the distance equals
+    the threshold to float32 precision. pyts builds an ``(n, L, L,
+    dimension)`` array for ``dimension > 1``; this function adds
+    ``dimension`` shifted blocks of one ``(n, L, L)`` array of squared
+    differences, in float32.
+
+    References
+    ----------
+    .. [1] J.-P. Eckmann, S. Oliffson Kamphorst and D. Ruelle, "Recurrence
+       Plots of Dynamical Systems", Europhysics Letters 4(9), 973-977, 1987.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.functional import recurrence_plot
+    >>> recurrence_plot(np.array([0.0, 1.0, 3.0]))
+    array([[0., 1., 3.],
+           [1., 0., 2.],
+           [3., 2., 0.]], dtype=float32)
+    >>> recurrence_plot(np.array([0.0, 1.0, 3.0]), threshold="absolute", epsilon=1.5)
+    array([[1., 1., 0.],
+           [1., 1., 0.],
+           [0., 0., 1.]], dtype=float32)
+    >>> recurrence_plot(np.zeros((2, 100)), dimension=3, time_delay=2, image_size=16).shape
+    (2, 16, 16)
+    """
+    params = _check_params(dimension, time_delay, threshold, epsilon, percentage, image_size)
+    dimension, time_delay = params["dimension"], params["time_delay"]
+    x = np.asarray(x)
+    if x.ndim < 1 or x.shape[-1] < 1:
+        raise ValueError(
+            f"x must have at least one timepoint on its last axis; got x.shape={x.shape}."
+        )
+    span = (dimension - 1) * time_delay
+    if params["image_size"] is not None:
+        x = paa(x, params["image_size"] + span)
+    elif x.shape[-1] < span + 1:
+        raise ValueError(
+            "Series are too short for the embedding: dimension=%d and time_delay=%d "
+            "need n_timepoints >= (dimension - 1) * time_delay + 1 = %d; got "
+            "n_timepoints=%d. Lower dimension or time_delay, or set image_size."
+            % (dimension, time_delay, span + 1, x.shape[-1])
+        )
+    leading, n_timepoints = x.shape[:-1], x.shape[-1]
+    series = np.ascontiguousarray(x.reshape(-1, n_timepoints), dtype=np.float32)
+    n_states = _n_states(n_timepoints, dimension, time_delay)
+    out = np.empty((len(series), n_states, n_states), dtype=np.float32)
+    _recurrence_plots(series, params, out)
+    return out.reshape(*leading, n_states, n_states)

@@ -1,0 +1,130 @@
+"""Recurrence plot images of series."""
+
+from ..functional import recurrence_plot
+from ..functional.recurrence import _check_params
+from ._base import BaseImageTransformer
+
+__all__ = ["RecurrencePlot"]
+
+
+class RecurrencePlot(BaseImageTransformer):
+    """Recurrence plot images of series.
+
+    Each series is embedded in ``dimension`` dimensions with delay
+    ``time_delay`` (state ``i`` is ``(x_i, x_{i + tau}, ...)``); pixel
+    ``(i, j)`` is the Euclidean distance between states ``i`` and ``j``, or,
+    with a ``threshold``, 1 where they are closer than it and 0 elsewhere.
+    Each channel of each series becomes one image channel.
+
+    Parameters
+    ----------
+    dimension : int, default=1
+        Embedding dimension, at least 1.
+    time_delay : int, default=1
+        Delay between the coordinates of a state, at least 1.
+    threshold : {None, "absolute", "point", "distance"}, default=None
+        None: distances. "absolute": 1 where the distance is below
+        ``epsilon``. "point": 1 where it is below the ``percentage``-th
+        percentile of the plot's distances. "distance": 1 where it is below
+        ``percentage`` percent of the plot's largest distance.
+    epsilon : float or None, default=None
+        Positive recurrence radius; required with ``threshold="absolute"``,
+        an error with the other thresholds.
+    percentage : float, default=10.0
+        In ``(0, 100]``; used with ``threshold="point"`` and ``"distance"``.
+    image_size : int or None, default=None
+        Side of the square images. None gives ``n_timepoints - (dimension -
+        1) * time_delay`` states (series must then all have the length seen
+        in ``fit`` and at least ``(dimension - 1) * time_delay + 1``
+        timepoints). An int first reduces each series with PAA to
+        ``image_size + (dimension - 1) * time_delay`` points, so that
+        ``dimension`` and ``time_delay`` count points of the reduced series
+        and series of any length, a list of unequal-length series too, give
+        images of one size.
+    flatten : bool, default=False
+        Return ``(n_samples, image_size * image_size * n_channels)`` instead
+        of images.
+
+    Attributes
+    ----------
+    n_channels_in_ : int
+        Number of series channels seen in ``fit``.
+    n_timepoints_in_ : int or None
+        Series length seen in ``fit``; None for series of unequal length.
+    n_features_in_ : int
+        Same as ``n_timepoints_in_``; only set when the series have one length.
+
+    See Also
+    --------
+    sigconv.functional.recurrence_plot : The function this class applies.
+    GramianAngularField : Angular sums or differences of the rescaled series.
+    MarkovTransitionField : Transition probabilities between quantile bins.
+
+    Notes
+    -----
+    The plots equal those of ``pyts.image.RecurrencePlot`` applied to the
+    same (reduced) series to float32 rounding. Series are processed in
+    chunks, and within a chunk in cache-sized blocks, so that memory stays
+    bounded: no ``(n_samples, L, L, dimension)`` array is built.
+
+    References
+    ----------
+    .. [1] J.-P. Eckmann, S. Oliffson Kamphorst and D. Ruelle, "Recurrence
+       Plots of Dynamical Systems", Europhysics Letters 4(9), 973-977, 1987.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.transformers import RecurrencePlot
+    >>> X = np.random.default_rng(0).normal(size=(4, 2, 100))
+    >>> RecurrencePlot(dimension=3, time_delay=2).fit_transform(X).shape
+    (4, 96, 96, 2)
+    >>> images = RecurrencePlot(threshold="point", percentage=20, image_size=32).fit_transform(X)
+    >>> images.shape, round(float(images.mean()), 2)
+    ((4, 32, 32, 2), 0.2)
+    """
+
+    def __init__(
+        self,
+        *,
+        dimension=1,
+        time_delay=1,
+        threshold=None,
+        epsilon=None,
+        percentage=10.0,
+        image_size=None,
+        flatten=False,
+    ):
+        self.dimension = dimension
+        self.time_delay = time_delay
+        self.threshold = threshold
+        self.epsilon = epsilon
+        self.percentage = percentage
+        self.image_size = image_size
+        self.flatten = flatten
+
+    def _check_params(self):
+        return _check_params(
+            self.dimension, self.time_delay, self.threshold, self.epsilon, self.percentage, self.image_size
+        )
+
+    def _span(self, params):
+        return (params["dimension"] - 1) * params["time_delay"]
+
+    def _min_timepoints(self, params):
+        return 1 if params["image_size"] is not None else self._span(params) + 1
+
+    def _output_hw(self, n_timepoints, params):
+        side = params["image_size"] or n_timepoints - self._span(params)
+        return side, side
+
+    def _work_elements(self, n_timepoints, params):
+        side, _ = self._output_hw(n_timepoints, params)
+        n_points = side + self._span(params)  # series length after PAA
+        # the series, its reduced float32 copy and the distance matrix (the
+        # squared differences of the embedding live in cache-sized blocks),
+        # then the channel-last copy of the plots
+        return n_timepoints + n_points + 2 * side * side
+
+    def _images(self, X, params):
+        return recurrence_plot(X, **params)[:, :, None]
