@@ -154,6 +154,8 @@ def gramian_angular_field(x, *, method="summation", image_size=None, sample_rang
         raise ValueError(
             f"x must have at least one timepoint on its last axis; got x.shape={x.shape}."
         )
+    leading = x.shape[:-1]
+    x = x.reshape(-1, x.shape[-1])  # one matrix product for PAA, not one per leading index
     cos, sin = _polar_encoding(x, params["image_size"], params["sample_range"])
     cos = cos.astype(np.float32)
     sin = sin.astype(np.float32)
@@ -165,4 +167,5 @@ def gramian_angular_field(x, *, method="summation", image_size=None, sample_rang
     else:
         left = np.stack([sin, cos], axis=-1)
         right = np.stack([cos, -sin], axis=-2)
-    return np.matmul(left, right)
+    images = np.matmul(left, right)
+    return images.reshape(*leading, *images.shape[-2:])

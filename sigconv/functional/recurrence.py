@@ -246,6 +246,8 @@ def recurrence_plot(
             f"x must have at least one timepoint on its last axis; got x.shape={x.shape}."
         )
     span = (dimension - 1) * time_delay
+    leading = x.shape[:-1]
+    x = x.reshape(-1, x.shape[-1])  # one matrix product for PAA, not one per leading index
     if params["image_size"] is not None:
         x = paa(x, params["image_size"] + span)
     elif x.shape[-1] < span + 1:
@@ -255,8 +257,8 @@ def recurrence_plot(
             "n_timepoints=%d. Lower dimension or time_delay, or set image_size."
             % (dimension, time_delay, span + 1, x.shape[-1])
         )
-    leading, n_timepoints = x.shape[:-1], x.shape[-1]
-    series = np.ascontiguousarray(x.reshape(-1, n_timepoints), dtype=np.float32)
+    n_timepoints = x.shape[-1]
+    series = np.ascontiguousarray(x, dtype=np.float32)
     n_states = _n_states(n_timepoints, dimension, time_delay)
     out = np.empty((len(series), n_states, n_states), dtype=np.float32)
     _recurrence_plots(series, params, out)
