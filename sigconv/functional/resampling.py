@@ -19,10 +19,15 @@ from ..validation import check_image_size, check_int
 __all__ = ["resampling_matrix", "paa", "resize_image"]
 
 
+def _paa_bounds(n_in, n_out):
+    """Segment boundaries of PAA (``n_out <= n_in``), pyts's non-overlapping segmentation."""
+    return np.linspace(0, n_in, n_out + 1).astype(np.int64)
+
+
 @functools.lru_cache(maxsize=64)
 def _resampling_matrix(n_in, n_out):
     if n_out <= n_in:
-        bounds = np.linspace(0, n_in, n_out + 1).astype(np.int64)
+        bounds = _paa_bounds(n_in, n_out)
         matrix = np.zeros((n_out, n_in))
         for j in range(n_out):
             matrix[j, bounds[j] : bounds[j + 1]] = 1.0 / (bounds[j + 1] - bounds[j])
@@ -108,8 +113,15 @@ def paa(x, n_out):
     if x.dtype.kind != "f":
         x = x.astype(np.float64)
     n_in = x.shape[-1]
+    n_out = check_int(n_out, "n_out", min_value=1)
     if n_out == n_in:
         return x
+    if n_out < n_in:
+        # Segment sums in one pass (the same segments as the matrix, without its
+        # multiplications by zero), accumulated in float64.
+        bounds = _paa_bounds(n_in, n_out)
+        sums = np.add.reduceat(x, bounds[:-1], axis=-1, dtype=np.float64)
+        return (sums / np.diff(bounds)).astype(x.dtype, copy=False)
     matrix = resampling_matrix(n_in, n_out).astype(x.dtype)
     return x @ matrix.T
 
