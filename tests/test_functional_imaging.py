@@ -448,7 +448,14 @@ def test_rp_too_short_series():
         (
             {"threshold": 0.5},
             ValueError,
-            "threshold must be one of {None, 'absolute', 'point', 'distance'}; got threshold=0.5.",
+            "threshold must be one of {None, 'absolute', 'point', 'distance'}; got threshold=0.5. "
+            "For a fixed recurrence radius (a number threshold in pyts), pass threshold='absolute', "
+            "epsilon=0.5.",
+        ),
+        (
+            {"threshold": "Point"},
+            ValueError,
+            "threshold must be one of {None, 'absolute', 'point', 'distance'}; got threshold='Point'.",
         ),
         ({"percentage": 0}, ValueError, "percentage must be a number in (0.0, 100.0]; got percentage=0.0."),
         ({"percentage": 101}, ValueError, "percentage must be a number in (0.0, 100.0]; got percentage=101.0."),

@@ -2,6 +2,7 @@
 
 import pickle
 import re
+import tracemalloc
 
 import numpy as np
 import pandas as pd
@@ -88,6 +89,21 @@ def test_recurrence_chunks_account_for_the_distance_matrix():
     work = RecurrencePlot()._work_elements(1024, params)
     # the series, its 68-point reduction and two 64 x 64 plots
     assert work == 1024 + 68 + 2 * 64 * 64
+
+
+def test_recurrence_plots_of_many_long_series_stay_within_memory():
+    # the target: 10,000 series of 1,024 points to 64 x 64 plots under 1.5 GB; numpy
+    # reports its allocations to tracemalloc, so its peak bounds the arrays this call makes
+    X = np.random.default_rng(0).normal(size=(10_000, 1024)).astype(np.float32)
+    tracemalloc.start()
+    try:
+        images = RecurrencePlot(dimension=3, time_delay=2, threshold="point", image_size=64).fit_transform(X)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert images.shape == (10_000, 64, 64, 1)
+    output = images.nbytes  # 164 MB
+    assert peak < 2.5 * output < 1.5e9 - X.nbytes
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,7 @@
 """Recurrence plot: distances between the time-delay embedded states of a series."""
 
+import numbers
+
 import numpy as np
 
 from ..validation import check_float, check_int, check_option
@@ -14,6 +16,12 @@ def _check_params(dimension, time_delay, threshold, epsilon, percentage, image_s
     """Validated parameters of :func:`recurrence_plot`, as a dict."""
     dimension = check_int(dimension, "dimension", min_value=1)
     time_delay = check_int(time_delay, "time_delay", min_value=1)
+    if isinstance(threshold, numbers.Real) and not isinstance(threshold, (bool, np.bool_)):
+        raise ValueError(
+            "threshold must be one of {None, 'absolute', 'point', 'distance'}; got "
+            f"threshold={threshold!r}. For a fixed recurrence radius (a number "
+            f"threshold in pyts), pass threshold='absolute', epsilon={threshold!r}."
+        )
     threshold = check_option(threshold, "threshold", _THRESHOLDS)
     if threshold == "absolute":
         if epsilon is None:
