@@ -50,7 +50,7 @@ def _polar_encoding(x, image_size, sample_range):
     if image_size is not None:
         x = paa(x, image_size)
     if sample_range is None:
-        low, high = x.min(), x.max()
+        low, high = (x.min(), x.max()) if x.size else (0.0, 0.0)
         if low < -1.0 or high > 1.0:
             reduced = " (after PAA to image_size points)" if image_size is not None else ""
             raise ValueError(
