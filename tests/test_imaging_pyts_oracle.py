@@ -39,6 +39,7 @@ def _inputs():
 
 
 X = _inputs()
+CONTINUOUS = np.r_[0:24, 30:34]  # the random walks, the noise and the offset noise
 
 
 @pytest.mark.parametrize("method", ["summation", "difference"])
@@ -83,12 +84,13 @@ def _pyts_distances(pyts, X, dimension, time_delay):
 def _assert_same_plots(actual, expected, distances, limits):
     """Binary plots equal except where the distance equals the threshold to float32 precision.
 
-    Such pixels are rare, but not vanishingly so for the integer-valued series: their reduced
-    values are fractions like 1/3, whose distances tie exactly in float64 and not in float32.
+    For series of continuous values such pixels are rare. The integer-valued series are
+    excluded from that count: their reduced values are fractions like 1/3, whose distances
+    tie exactly in float64 but not in float32, so a threshold on a tie flips a whole class.
     """
     differ = actual != expected
     assert np.all(np.abs(distances - limits[:, None, None])[differ] <= 1e-5 * (1 + limits.max()))
-    assert differ.mean() < 0.01
+    assert differ[CONTINUOUS].mean() < 1e-3
 
 
 @pytest.mark.parametrize("dimension, time_delay", [(1, 1), (2, 1), (3, 2), (4, 7), (1, 5)])
