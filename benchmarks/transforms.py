@@ -98,10 +98,12 @@ def run_case(case, library, scale, repeats):
     dtype = np.float32 if case in ("mel", "mfcc") else np.float64
     X = _data(n_series, n_timepoints).astype(dtype)
     fn = _sigconv_fn(case) if library == "sigconv" else _peer_fn(case)
-    fn(X[:2])  # warm-up: numba compilation, filterbank caches, imports
+    fn(X)  # warm-up at full size: numba compilation, caches, first touch of memory
     baseline = _peak_rss_mb()
     times = []
+    out = None
     for _ in range(repeats):
+        out = None  # one output alive at a time, so peak memory is one call's
         start = time.perf_counter()
         out = fn(X)
         times.append(time.perf_counter() - start)
@@ -142,7 +144,7 @@ def _versions():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the issue's sizes (default 1)")
-    parser.add_argument("--repeats", type=int, default=3, help="timed runs per case; the median is kept")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs per case; the median is kept")
     parser.add_argument("--cases", nargs="+", default=list(CASES), choices=list(CASES))
     parser.add_argument("--output", default="benchmarks/results/transforms.json")
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
