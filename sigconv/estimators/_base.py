@@ -1,0 +1,1036 @@
+"""The base class of the deep-learning estimators: everything they share.
+
+A public estimator is a thin subclass that names its network in the
+registry of :mod:`sigconv.networks`, lists the constructor parameters passed
+to the builder, and may override the default batch size. Everything else
+lives here: parameter and input validation, the channel-last layout and
+padding of series for Keras, model building (mixed precision, data-parallel
+distribution, ensembles), the training loop (learning-rate schedule,
+validation, early stopping, time budget, checkpoints), prediction on series
+of any length, embeddings, pickling and saving.
+"""
+
+import contextlib
+import copy
+import math
+import numbers
+import os
+
+import keras
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _check_feature_names, check_is_fitted, column_or_1d
+
+from ..networks import add_classification_head, add_regression_head, build_network
+from ..validation import check_bool, check_float, check_int, check_option, check_series, is_ragged, series_lengths
+from . import _callbacks
+from ._checkpoint import CHECKPOINT_NAME, Checkpoint, fingerprint, read_checkpoint, restore_checkpoint
+from ._context import check_distribution, distribution_scope, dtype_policy, seeded
+from ._serialization import estimator_class, from_json, model_from_bytes, model_to_bytes, read_estimator_file, save_estimator
+
+__all__ = ["BaseDeepClassifier", "BaseDeepEstimator", "BaseDeepRegressor", "store_params"]
+
+# Parameters a resumed fit may change without invalidating its checkpoint.
+_RESUMABLE_PARAMS = ("callbacks", "checkpoint_dir", "checkpoint_every", "epochs", "max_time", "verbose")
+
+# ReduceLROnPlateau of Fawaz et al. (dl-4-tsc, InceptionTime): halve, floor 1e-4.
+_LR_FACTOR = 0.5
+_MIN_LR = 1e-4
+
+
+class _KerasModelBytes:
+    """A Keras model inside a pickle: the bytes of its ``.keras`` archive."""
+
+    def __init__(self, data):
+        self.data = data
+
+
+class BaseDeepEstimator(BaseEstimator):
+    """Base class of sigconv's deep-learning estimators.
+
+    Subclasses set the class attributes ``_network`` (a key of
+    :data:`sigconv.networks.NETWORKS`) and ``_network_params`` (the names of
+    their constructor parameters passed to the builder), and may override
+    :meth:`_default_batch_size`, :meth:`_n_members` and
+    :meth:`_builder_params`. Classifiers and regressors derive from
+    :class:`BaseDeepClassifier` and :class:`BaseDeepRegressor`.
+
+    Conventions every estimator follows:
+
+    - series go through :func:`sigconv.validation.check_series` and reach
+      Keras channel-last, ``(n_samples, n_timepoints, n_channels)``;
+    - series of equal length give a network built for that length, and
+      ``predict`` asks for the same length; series of unequal length give a
+      network that takes any length: they are padded at the end to the
+      longest training series with ``_pad_value`` (zeros for convolutional
+      networks; recurrent networks pad with a value their masking layer
+      skips), and at prediction each series shorter than that is padded the
+      same way, so a series is seen exactly as in training, while longer
+      series run at their own length. A prediction never depends on the
+      other series passed with it;
+    - a fresh Keras model is built at every ``fit`` (unless it resumes
+      from a checkpoint).
+    """
+
+    _network = None
+    _network_params = ()
+    _pad_value = 0.0
+    _masks_padding = False
+    _fitted_attributes = (
+        "n_channels_in_",
+        "n_timepoints_in_",
+        "n_features_in_",
+        "feature_names_in_",
+        "pad_length_",
+        "history_",
+        "n_epochs_",
+        "_embedding_layers",
+    )
+
+    # hooks for subclasses --------------------------------------------------------------------
+
+    def _default_batch_size(self, n_samples):
+        """Batch size when ``batch_size=None``: ``min(16, n_samples // 10)``, at least 1.
+
+        The rule of Fawaz et al. (2019) for FCN and ResNet.
+        """
+        return max(1, min(16, n_samples // 10))
+
+    def _n_members(self):
+        """Number of networks trained together as an ensemble (1: a single network)."""
+        return 1
+
+    def _keras_weights(self, weights):
+        """Sample weights for Keras: one per series and ensemble member."""
+        n_members = self._n_members()
+        return weights if n_members == 1 else np.repeat(weights[:, None], n_members, axis=1)
+
+    def _builder_params(self, variable_length):
+        """Keyword arguments of the network builder."""
+        return {name: getattr(self, name) for name in self._network_params}
+
+    # scikit-learn API ------------------------------------------------------------------------
+
+    def fit(self, X, y, *, sample_weight=None, validation_data=None):
+        """Build the network and train it on ``X``, ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timepoints) or (n_samples, n_channels, n_timepoints), or list of array-like
+            Training series: a 2D array for univariate series, a 3D array,
+            a wide DataFrame (one row per series), or a list of 1D or 2D
+            arrays for series of unequal length (see the class docstring
+            for how they are padded).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels of any type (classifiers) or real targets
+            (regressors).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each series in the loss (multiplied by
+            the class weights of ``class_weight``). None weighs all equally.
+        validation_data : tuple (X_val, y_val) or None, default=None
+            Series and targets to compute the validation loss on after each
+            epoch, instead of holding out ``validation_split`` of ``X``.
+            The weights kept are those of the epoch with the lowest
+            validation loss.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        params = self._check_params()
+        self._check_validation_params(params, validation_data)
+        raw_X = X
+        X = check_series(X)
+        n_samples = len(X)
+        ragged = is_ragged(X)
+        n_channels = int(X[0].shape[0] if ragged else X.shape[1])
+        lengths = series_lengths(X)
+        n_timepoints = None if ragged else int(X.shape[-1])
+        pad_length = int(lengths.max()) if ragged else None
+
+        y_fit, targets = self._check_targets(y, n_samples)
+        class_weights = self._class_weights(y_fit, targets, params)
+        weights = self._check_sample_weight(sample_weight, n_samples)
+        weights = self._weigh(weights, y_fit, class_weights)
+        self._check_weights(weights, y_fit, targets)
+
+        X_fit = self._to_keras(X, pad_length if ragged else n_timepoints, masked=ragged)
+        validation = None
+        if params["validation_split"] is not None:
+            train, held_out = self._split(y_fit, targets, params["validation_split"], params["random_state"])
+            validation = (X_fit[held_out], y_fit[held_out], weights[held_out])
+            X_fit, y_fit, weights = X_fit[train], y_fit[train], weights[train]
+        elif validation_data is not None:
+            validation = self._check_validation_data(
+                validation_data, n_channels, n_timepoints, pad_length, targets, class_weights
+            )
+        if validation is not None:
+            validation = (
+                validation[0], self._keras_targets(validation[1]), self._keras_weights(validation[2])
+            )
+        batch_size = params["batch_size"] or self._default_batch_size(len(X_fit))
+
+        with seeded(params["random_state"]), distribution_scope(params["distribution"]):
+            model, embedding_layers = self._build_model(
+                n_timepoints, n_channels, self._n_outputs(targets), params, variable_length=ragged
+            )
+            history, model = self._train(
+                model,
+                X_fit,
+                self._keras_targets(y_fit),
+                self._keras_weights(weights),
+                validation,
+                batch_size,
+                params,
+            )
+
+        _check_feature_names(self, raw_X, reset=True)
+        self.n_channels_in_ = n_channels
+        self.n_timepoints_in_ = n_timepoints
+        if n_timepoints is not None:
+            self.n_features_in_ = n_timepoints
+        elif hasattr(self, "n_features_in_"):
+            del self.n_features_in_
+        self.pad_length_ = pad_length
+        for key, value in targets.items():
+            setattr(self, key, value)
+        self.model_ = model
+        self.history_ = history
+        self.n_epochs_ = len(history.get("loss", []))
+        self._embedding_layers = embedding_layers
+        return self
+
+    def embed(self, X, *, layer=None, pooling="avg"):
+        """Activations of an inner layer of the network, as features for another model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timepoints) or (n_samples, n_channels, n_timepoints), or list of array-like
+            Series, as for :meth:`predict`.
+        layer : str or None, default=None
+            Name of a layer of ``model_`` (see ``[l.name for l in
+            est.model_.layers]``; inside an ensemble, layers of the member
+            networks are found by name too). None takes the output of the
+            network before its head (the last feature map, or the last
+            LSTM state); for an ensemble, those of all members side by side.
+        pooling : {"avg", "max"}, default="avg"
+            How an output with a time axis ``(n_samples, time, channels)``
+            is reduced to ``(n_samples, channels)``: the mean or maximum over
+            time. Outputs without a time axis are returned as they are.
+
+        Returns
+        -------
+        features : ndarray of shape (n_samples, n_features)
+            float32 features, one row per series.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> from sigconv.estimators import FCNClassifier
+        >>> X = np.sin(np.linspace(0, 6, 20))[None, :] * np.arange(1, 9)[:, None]
+        >>> y = [0, 1] * 4
+        >>> clf = FCNClassifier(filters=(4, 3), kernel_sizes=(3, 3), epochs=2, random_state=0).fit(X, y)
+        >>> features = clf.embed(X)
+        >>> features.shape
+        (8, 3)
+        >>> LogisticRegression().fit(features, y).predict(features).shape
+        (8,)
+        """
+        check_is_fitted(self, "model_")
+        if layer is not None and not isinstance(layer, str):
+            raise TypeError(f"layer must be a layer name (str) or None; got layer={layer!r}.")
+        pooling = check_option(pooling, "pooling", ("avg", "max"))
+        names = list(self._embedding_layers) if layer is None else [layer]
+        extractors = [self._layer_model(name) for name in names]
+        X = self._check_X_predict(X)
+        parts = None
+        for index, batch in self._keras_groups(X):
+            features = []
+            for extractor in extractors:
+                output = np.asarray(extractor.predict(batch, verbose=0), dtype=np.float32)
+                if output.ndim == 3:
+                    output = output.mean(axis=1) if pooling == "avg" else output.max(axis=1)
+                features.append(output.reshape(len(output), -1))
+            features = np.concatenate(features, axis=1)
+            if parts is None:
+                parts = np.empty((len(X), features.shape[1]), dtype=np.float32)
+            parts[index] = features
+        return parts
+
+    def save(self, path, *, overwrite=False):
+        """Write the fitted estimator to one file, without pickle.
+
+        The file is a zip archive holding the Keras model as ``model.keras``
+        (architecture, weights and optimizer state) and ``estimator.json``
+        (the class name, parameters, fitted attributes such as ``classes_``
+        with their dtype, and the sigconv and Keras versions). The
+        ``callbacks`` parameter is not saved (callbacks are training-time
+        objects): the loaded estimator has ``callbacks=None``. The file is
+        written to a temporary file next to ``path`` and then moved into
+        place.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            File to write; any extension (e.g. ``"model.sigconv"``).
+        overwrite : bool, default=False
+            Whether an existing file at ``path`` may be replaced.
+
+        Raises
+        ------
+        FileExistsError
+            If ``path`` exists and ``overwrite`` is False.
+
+        See Also
+        --------
+        load : Read the file back (also :func:`sigconv.estimators.load`).
+        """
+        check_is_fitted(self, "model_")
+        from .. import __version__  # noqa: PLC0415
+
+        save_estimator(
+            self,
+            path,
+            overwrite=check_bool(overwrite, "overwrite"),
+            fitted_attributes=self._fitted_attributes,
+            version=__version__,
+        )
+
+    @classmethod
+    def load(cls, path):
+        """Load an estimator of this class written by :meth:`save`.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            A file written by :meth:`save`.
+
+        Returns
+        -------
+        estimator : object
+            The fitted estimator.
+
+        Raises
+        ------
+        ValueError
+            If the file is not a sigconv estimator file, is corrupt, or
+            holds another estimator class (use
+            :func:`sigconv.estimators.load` to load any class).
+        """
+        metadata, model_bytes = read_estimator_file(path)
+        found = estimator_class(metadata["class"], path)
+        if not issubclass(found, cls):
+            raise ValueError(
+                f"{os.fspath(path)!r} holds a {found.__name__}, not a {cls.__name__}. Load it "
+                f"with {found.__name__}.load or sigconv.estimators.load."
+            )
+        return found._from_file_contents(metadata, model_bytes, path)
+
+    @classmethod
+    def _from_file_contents(cls, metadata, model_bytes, path):
+        params = {key: from_json(value) for key, value in metadata["params"].items()}
+        expected = set(cls._get_param_names())
+        if set(params) != expected:
+            raise ValueError(
+                f"{os.fspath(path)!r} holds a {cls.__name__} with parameters "
+                f"{sorted(params)}, which differ from those of this sigconv's "
+                f"{cls.__name__} ({sorted(expected)}); it was written by sigconv "
+                f"{metadata.get('sigconv_version')!r}."
+            )
+        estimator = cls(**params)
+        for key, value in metadata["fitted"].items():
+            setattr(estimator, key, from_json(value))
+        try:
+            estimator.model_ = model_from_bytes(model_bytes)
+        except Exception as exc:
+            raise ValueError(
+                f"{os.fspath(path)!r} is a corrupt sigconv estimator file: its Keras model could "
+                f"not be loaded ({exc})."
+            ) from exc
+        return estimator
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        if isinstance(state.get("model_"), keras.Model):
+            state = dict(state)
+            state["model_"] = _KerasModelBytes(model_to_bytes(state["model_"]))
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("model_"), _KerasModelBytes):
+            state = dict(state)
+            state["model_"] = model_from_bytes(state["model_"].data)
+        super().__setstate__(state)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.input_tags.allow_nan = False
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+    # parameters ------------------------------------------------------------------------------
+
+    def _check_params(self):
+        """Validate the shared parameters; return them as a dict."""
+        p = {
+            "epochs": check_int(self.epochs, "epochs", min_value=1),
+            "batch_size": check_int(self.batch_size, "batch_size", min_value=1, allow_none=True),
+            "learning_rate": check_float(self.learning_rate, "learning_rate", min_value=0, closed="neither"),
+            "max_time": check_float(
+                self.max_time, "max_time", min_value=0, closed="neither", allow_none=True,
+                hint="It is a time budget in seconds.",
+            ),
+            "validation_split": check_float(
+                self.validation_split, "validation_split", min_value=0, max_value=1,
+                closed="neither", allow_none=True,
+                hint="It is the fraction of the training series held out for validation.",
+            ),
+            "early_stopping_patience": check_int(
+                self.early_stopping_patience, "early_stopping_patience", min_value=1, allow_none=True
+            ),
+            "reduce_lr_patience": check_int(
+                self.reduce_lr_patience, "reduce_lr_patience", min_value=1, allow_none=True
+            ),
+            "callbacks": self._check_callbacks(self.callbacks),
+            "checkpoint_dir": self._check_checkpoint_dir(self.checkpoint_dir),
+            "checkpoint_every": check_int(self.checkpoint_every, "checkpoint_every", min_value=1),
+            "random_state": check_int(
+                self.random_state, "random_state", min_value=0, max_value=2**32 - 1, allow_none=True,
+                hint="Keras seeds its generators from an int; pass an int, not a RandomState.",
+            ),
+            "mixed_precision": check_bool(self.mixed_precision, "mixed_precision"),
+            "jit_compile": check_bool(self.jit_compile, "jit_compile"),
+            "distribution": check_distribution(self.distribution),
+            "verbose": check_int(self.verbose, "verbose", min_value=0, max_value=2),
+        }
+        return p
+
+    @staticmethod
+    def _check_callbacks(callbacks):
+        if callbacks is None:
+            return []
+        if not isinstance(callbacks, (list, tuple)) or not all(
+            isinstance(c, keras.callbacks.Callback) for c in callbacks
+        ):
+            raise TypeError(
+                "callbacks must be a list of keras.callbacks.Callback instances or None; got "
+                f"callbacks={callbacks!r}."
+            )
+        return list(callbacks)
+
+    @staticmethod
+    def _check_checkpoint_dir(checkpoint_dir):
+        if checkpoint_dir is None:
+            return None
+        if not isinstance(checkpoint_dir, (str, os.PathLike)):
+            raise TypeError(
+                "checkpoint_dir must be a directory path (str or os.PathLike) or None; got "
+                f"checkpoint_dir={checkpoint_dir!r}."
+            )
+        checkpoint_dir = os.fspath(checkpoint_dir)
+        if os.path.exists(checkpoint_dir) and not os.path.isdir(checkpoint_dir):
+            raise ValueError(
+                f"checkpoint_dir={checkpoint_dir!r} is a file, not a directory. Pass a directory "
+                "(it is created if missing)."
+            )
+        return checkpoint_dir
+
+    def _check_validation_params(self, params, validation_data):
+        if params["validation_split"] is not None and validation_data is not None:
+            raise ValueError(
+                f"validation_split={params['validation_split']} and validation_data were both "
+                "given; pass one: hold out part of X with validation_split, or pass "
+                "validation_data=(X_val, y_val) to fit with validation_split=None."
+            )
+        if (
+            params["early_stopping_patience"] is not None
+            and params["validation_split"] is None
+            and validation_data is None
+        ):
+            raise ValueError(
+                f"early_stopping_patience={params['early_stopping_patience']} needs a validation "
+                "set to watch: set validation_split or pass validation_data to fit. Without "
+                "validation, training runs for all epochs and keeps the final weights "
+                "(early_stopping_patience=None)."
+            )
+
+    # targets and weights ---------------------------------------------------------------------
+
+    @staticmethod
+    def _check_sample_weight(sample_weight, n_samples):
+        if sample_weight is None:
+            return np.ones(n_samples, dtype=np.float32)
+        weights = np.asarray(sample_weight)
+        if weights.dtype.kind not in "biuf":
+            raise TypeError(f"sample_weight must hold numbers; got an array of dtype {weights.dtype}.")
+        if weights.ndim != 1 or len(weights) != n_samples:
+            raise ValueError(
+                f"sample_weight must have shape ({n_samples},), one weight per series; got shape "
+                f"{weights.shape}."
+            )
+        if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+            raise ValueError("sample_weight must hold finite, non-negative numbers.")
+        return weights.astype(np.float32)
+
+    def _class_weights(self, y_fit, targets, params):
+        """Weight of each (encoded) class, or None: classifiers only."""
+        return None
+
+    @staticmethod
+    def _weigh(weights, y_fit, class_weights):
+        if class_weights is None:
+            return weights
+        return weights * class_weights[y_fit].astype(np.float32)
+
+    def _check_weights(self, weights, y_fit, targets):
+        if not weights.any():
+            raise ValueError(
+                "sample_weight is zero for every series; at least one weight must be non-zero."
+            )
+
+    def _split(self, y_fit, targets, validation_split, random_state):
+        n_samples = len(y_fit)
+        n_held_out = math.ceil(validation_split * n_samples)
+        if n_held_out >= n_samples:
+            raise ValueError(
+                f"validation_split={validation_split} holds out all {n_samples} series; use a "
+                "smaller fraction."
+            )
+        return train_test_split(
+            np.arange(n_samples), test_size=n_held_out, random_state=random_state, shuffle=True
+        )
+
+    def _check_validation_data(self, validation_data, n_channels, n_timepoints, pad_length, targets, class_weights):
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise TypeError(
+                "validation_data must be a pair (X_val, y_val); got "
+                f"{type(validation_data).__name__} {validation_data!r:.80}."
+            )
+        X_val, y_val = validation_data
+        X_val = check_series(X_val, name="validation_data[0]", n_channels=n_channels)
+        lengths = series_lengths(X_val)
+        if n_timepoints is not None and np.any(lengths != n_timepoints):
+            raise ValueError(
+                f"validation_data[0] has series of {int(lengths[lengths != n_timepoints][0])} "
+                f"timepoints, but X has series of {n_timepoints}: the network is built for that "
+                "length. Pass validation series of the same length."
+            )
+        y_val = self._check_validation_targets(y_val, len(lengths), targets)
+        weights = self._weigh(np.ones(len(lengths), dtype=np.float32), y_val, class_weights)
+        length = n_timepoints if n_timepoints is not None else max(pad_length, int(lengths.max()))
+        return self._to_keras(X_val, length, masked=n_timepoints is None), y_val, weights
+
+    # series to Keras -------------------------------------------------------------------------
+
+    def _to_keras(self, X, length, *, masked):
+        """Series ``(n, c, t_i)`` to float32 ``(n, length, c)``, padded at the end with ``_pad_value``."""
+        if not is_ragged(X) and X.shape[-1] == length and not (masked and self._masks_padding):
+            return np.ascontiguousarray(X.transpose(0, 2, 1))
+        n_channels = X[0].shape[0]
+        out = np.full((len(X), length, n_channels), self._pad_value, dtype=np.float32)
+        for i, x in enumerate(X):
+            if masked and self._masks_padding:
+                hit = np.flatnonzero(np.all(x == np.float32(self._pad_value), axis=0))
+                if len(hit):
+                    raise ValueError(
+                        f"Series {i} has a time step (timepoint {int(hit[0])}) equal to "
+                        f"{self._pad_value} in every channel: {type(self).__name__} pads series "
+                        "of unequal length with that value and its network skips such steps as "
+                        "padding. Shift or scale the series (e.g. standardize them) so that no "
+                        "step equals it."
+                    )
+            out[i, : x.shape[-1]] = x.T
+        return out
+
+    def _check_X_predict(self, X):
+        _check_feature_names(self, X, reset=False)
+        return check_series(X, n_channels=self.n_channels_in_)
+
+    def _keras_groups(self, X):
+        """Yield ``(indices, batch)``: the series of ``X`` grouped by padded length, for Keras."""
+        lengths = series_lengths(X)
+        expected = self.n_timepoints_in_
+        if expected is not None:
+            wrong = lengths != expected
+            if np.any(wrong):
+                n = int(lengths[wrong][0])
+                raise ValueError(
+                    f"X has {n} features, but {type(self).__name__} is expecting {expected} "
+                    f"features as input: it was fitted on series of {expected} timepoints and its "
+                    f"network is built for that length. Resample or pad the series to {expected} "
+                    "timepoints, or fit on a list of series of unequal length to get a network "
+                    "that accepts any length."
+                )
+            yield np.arange(len(lengths)), self._to_keras(X, expected, masked=False)
+            return
+        target = np.maximum(lengths, self.pad_length_)
+        for length in np.unique(target):
+            index = np.flatnonzero(target == length)
+            series = [X[i] for i in index]
+            yield index, self._to_keras(series, int(length), masked=True)
+
+    def _predict_outputs(self, X):
+        """Network outputs as float64 ``(n_samples, n_outputs)``, ensemble members averaged."""
+        check_is_fitted(self, "model_")
+        X = self._check_X_predict(X)
+        out = None
+        for index, batch in self._keras_groups(X):
+            outputs = np.asarray(self.model_.predict(batch, verbose=0), dtype=np.float64)
+            if outputs.ndim == 3:  # ensemble: (batch, members, outputs)
+                outputs = outputs.mean(axis=1)
+            if out is None:
+                out = np.empty((len(X), outputs.shape[1]), dtype=np.float64)
+            out[index] = outputs
+        return out
+
+    # model -----------------------------------------------------------------------------------
+
+    def _build_model(self, n_timepoints, n_channels, n_outputs, params, variable_length):
+        """Build and compile the network with its head (or the ensemble of ``_n_members()``)."""
+        n_members = self._n_members()
+        builder_params = self._builder_params(variable_length)
+        policy = dtype_policy("mixed_float16") if params["mixed_precision"] else contextlib.nullcontext()
+        members, embedding_layers = [], []
+        for k in range(n_members):
+            name = self._network if n_members == 1 else f"{self._network}{k}"
+            with policy:
+                backbone = build_network(self._network, n_timepoints, n_channels, name=name, **builder_params)
+            # The head is built outside the mixed policy: pooling, logits and softmax in float32.
+            members.append(self._add_head(backbone, n_outputs))
+            embedding_layers.append(backbone.layers[-1].name)
+        if n_members == 1:
+            model = members[0]
+        else:
+            inputs = keras.Input((n_timepoints, n_channels), name=f"{self._network}_ensemble_input")
+            outputs = [
+                keras.layers.Reshape((1, n_outputs), name=f"{member.name}_expand")(member(inputs))
+                for member in members
+            ]
+            stacked = keras.layers.Concatenate(axis=1, name=f"{self._network}_ensemble_stack")(outputs)
+            model = keras.Model(inputs, stacked, name=f"{self._network}_ensemble")
+        optimizer = keras.optimizers.Adam(learning_rate=params["learning_rate"])
+        if params["mixed_precision"]:
+            optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+        model.compile(optimizer=optimizer, loss=self._loss, jit_compile=params["jit_compile"])
+        return model, embedding_layers
+
+    def _layer_model(self, name):
+        """A model from the network input to the output of the layer called ``name``."""
+        found = _find_layer(self.model_, name)
+        if found is None:
+            names = [layer.name for layer in _all_layers(self.model_)]
+            shown = ", ".join(repr(n) for n in names[-8:])
+            raise ValueError(
+                f"layer={name!r} is not a layer of this {type(self).__name__}'s network. Its last "
+                f"layers are {shown}; list them all with [l.name for l in est.model_.layers]."
+            )
+        owner, layer = found
+        return keras.Model(owner.inputs, layer.output, name=f"{name}_features")
+
+    # training --------------------------------------------------------------------------------
+
+    def _train(self, model, X, y, weights, validation, batch_size, params):
+        """Fit ``model`` with the training callbacks; resume from a checkpoint if there is one."""
+        directory = params["checkpoint_dir"]
+        checkpoint = None
+        base_state = None
+        if directory is not None:
+            os.makedirs(directory, exist_ok=True)
+            key = self._fingerprint(X, y, weights, validation)
+            base_state = {"fingerprint": key}
+            checkpoint = read_checkpoint(directory)
+            if checkpoint is not None and checkpoint["state"].get("fingerprint") != key:
+                raise ValueError(
+                    f"checkpoint_dir={directory!r} holds a checkpoint "
+                    f"({os.path.join(directory, CHECKPOINT_NAME)}) of a fit with other parameters "
+                    "or data, so this fit cannot resume from it. Use another checkpoint_dir, "
+                    "delete the checkpoint to start over, or fit with the same parameters (only "
+                    f"{', '.join(_RESUMABLE_PARAMS)} may change) and data to resume."
+                )
+        state = checkpoint["state"] if checkpoint is not None else {}
+        if checkpoint is not None:
+            restore_checkpoint(model, checkpoint)
+
+        recorder = _callbacks.Recorder(state.get("history"))
+        callbacks = [recorder]
+        plateau = None
+        if params["reduce_lr_patience"] is not None:
+            plateau = _callbacks.ReduceLROnPlateau(
+                monitor="loss",
+                factor=_LR_FACTOR,
+                patience=params["reduce_lr_patience"],
+                min_lr=_MIN_LR,
+                state=state.get("plateau"),
+            )
+            callbacks.append(plateau)
+        monitor = None
+        if validation is not None:
+            monitor_state = state.get("monitor")
+            monitor = _callbacks.ValidationMonitor(
+                params["early_stopping_patience"],
+                state=None if monitor_state is None else _callbacks.ValidationMonitor.decode_state(monitor_state),
+                best_weights=None if checkpoint is None else checkpoint["best_weights"],
+            )
+            callbacks.append(monitor)
+        if params["max_time"] is not None:
+            callbacks.append(_callbacks.TimeBudget(params["max_time"]))
+        if directory is not None:
+            callbacks.append(
+                Checkpoint(
+                    directory,
+                    every=params["checkpoint_every"],
+                    base_state=base_state,
+                    recorder=recorder,
+                    plateau=plateau,
+                    monitor=monitor,
+                )
+            )
+        callbacks.extend(copy.deepcopy(callback) for callback in params["callbacks"])
+
+        done = len(recorder.history.get("loss", []))
+        stopped = monitor is not None and monitor.stopped
+        if done < params["epochs"] and not stopped:
+            model.fit(
+                X,
+                y,
+                sample_weight=weights,
+                batch_size=batch_size,
+                epochs=params["epochs"],
+                initial_epoch=done,
+                verbose=params["verbose"],
+                callbacks=callbacks,
+                validation_data=validation,
+                shuffle=True,
+            )
+        if monitor is not None and monitor.best_weights is not None:
+            model.set_weights(monitor.best_weights)
+        return recorder.history, model
+
+    def _fingerprint(self, X, y, weights, validation):
+        params = {
+            key: value for key, value in self.get_params(deep=False).items() if key not in _RESUMABLE_PARAMS
+        }
+        arrays = [X, y, weights, *(validation if validation is not None else (None, None, None))]
+        return fingerprint(type(self).__name__, params, arrays)
+
+
+class BaseDeepClassifier(ClassifierMixin, BaseDeepEstimator):
+    """Base class of the deep-learning classifiers: labels, class weights, probabilities.
+
+    Labels of any type (strings, ints, non-contiguous values) are encoded
+    with :class:`sklearn.preprocessing.LabelEncoder`; the network has a
+    softmax over ``len(classes_)`` outputs (two for binary problems) and is
+    trained with the sparse categorical cross-entropy.
+    """
+
+    _loss = "sparse_categorical_crossentropy"
+    _fitted_attributes = ("classes_", *BaseDeepEstimator._fitted_attributes)
+
+    def predict(self, X):
+        """Predict the class of each series.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timepoints) or (n_samples, n_channels, n_timepoints), or list of array-like
+            Series with the channels seen in ``fit`` (and its length, if
+            ``fit`` had series of equal length).
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Labels of the most probable class, of the type of ``classes_``.
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def predict_proba(self, X):
+        """Predict the probability of each class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timepoints) or (n_samples, n_channels, n_timepoints), or list of array-like
+            Series, as for :meth:`predict`.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            float64 probabilities (the mean of the members' for an
+            ensemble), columns in the order of ``classes_``, rows summing
+            to 1.
+        """
+        proba = self._predict_outputs(X)
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def _check_params(self):
+        params = super()._check_params()
+        params["class_weight"] = self._check_class_weight(self.class_weight)
+        return params
+
+    @staticmethod
+    def _check_class_weight(class_weight):
+        if class_weight is None or (isinstance(class_weight, str) and class_weight == "balanced"):
+            return class_weight
+        if isinstance(class_weight, dict):
+            for label, weight in class_weight.items():
+                if isinstance(weight, (bool, np.bool_)) or not isinstance(weight, numbers.Real) or not (
+                    np.isfinite(weight) and weight >= 0
+                ):
+                    raise ValueError(
+                        "class_weight must map class labels to finite, non-negative numbers; got "
+                        f"class_weight[{label!r}]={weight!r}."
+                    )
+            return class_weight
+        raise ValueError(
+            "class_weight must be None, 'balanced' or a dict {label: weight}; got "
+            f"class_weight={class_weight!r}."
+        )
+
+    def _check_targets(self, y, n_samples):
+        y = _labels_1d(y, "y")
+        if len(y) != n_samples:
+            raise ValueError(
+                f"X and y have different numbers of samples: X holds {n_samples} series and y "
+                f"{len(y)} labels. Pass one label per series."
+            )
+        check_classification_targets(y)
+        encoder = LabelEncoder().fit(y)
+        classes = encoder.classes_
+        if len(classes) < 2:
+            raise ValueError(
+                f"y holds one class ({_show(classes[0])}) for its {n_samples} series; a classifier "
+                "needs series of at least 2 classes. Check that y holds the labels you meant."
+            )
+        return encoder.transform(y).astype(np.int32), {"classes_": classes}
+
+    def _check_validation_targets(self, y, n_samples, targets):
+        y = _labels_1d(y, "validation_data[1]")
+        if len(y) != n_samples:
+            raise ValueError(
+                f"validation_data holds {n_samples} series and {len(y)} labels; pass one label per series."
+            )
+        classes = targets["classes_"]
+        unseen = [label for label in np.unique(y).tolist() if label not in set(classes.tolist())]
+        if unseen:
+            raise ValueError(
+                f"validation_data[1] holds labels not in y: {unseen[:5]}. Validation labels must "
+                f"be classes seen in training ({classes.tolist()[:10]})."
+            )
+        return np.searchsorted(classes, y).astype(np.int32)
+
+    def _class_weights(self, y_fit, targets, params):
+        classes = targets["classes_"]
+        class_weight = params["class_weight"]
+        if class_weight is None:
+            return None
+        if isinstance(class_weight, dict):
+            known = set(classes.tolist())
+            unknown = [label for label in class_weight if label not in known]
+            if unknown:
+                raise ValueError(
+                    f"class_weight has weights for labels that are not classes of y: "
+                    f"{unknown[:5]}. Its keys must be labels of y ({classes.tolist()[:10]}); "
+                    "classes left out get weight 1."
+                )
+            return np.array([float(class_weight.get(label, 1.0)) for label in classes.tolist()])
+        return compute_class_weight("balanced", classes=np.arange(len(classes)), y=y_fit)
+
+    def _check_weights(self, weights, y_fit, targets):
+        super()._check_weights(weights, y_fit, targets)
+        weighted = np.unique(y_fit[weights > 0])
+        if len(weighted) < 2:
+            raise ValueError(
+                f"sample_weight and class_weight leave non-zero weight on a single class "
+                f"({_show(targets['classes_'][weighted[0]])}); a classifier needs series of at least 2 "
+                "classes with non-zero weight."
+            )
+
+    def _split(self, y_fit, targets, validation_split, random_state):
+        n_samples = len(y_fit)
+        n_classes = int(y_fit.max()) + 1
+        counts = np.bincount(y_fit, minlength=n_classes)
+        n_held_out = math.ceil(validation_split * n_samples)
+        if counts.min() < 2:
+            raise ValueError(
+                f"validation_split={validation_split} draws a stratified validation set, which "
+                f"needs at least 2 series of each class; class "
+                f"{_show(targets['classes_'][int(np.argmin(counts))])} has 1. Pass validation_data "
+                "instead, or use validation_split=None."
+            )
+        if n_held_out < n_classes or n_samples - n_held_out < n_classes:
+            raise ValueError(
+                f"validation_split={validation_split} splits the {n_samples} series into "
+                f"{n_samples - n_held_out} for training and {n_held_out} for validation, but "
+                f"each part needs at least one series of each of the {n_classes} classes. "
+                "Change validation_split, pass validation_data, or use validation_split=None."
+            )
+        return train_test_split(
+            np.arange(n_samples), test_size=n_held_out, random_state=random_state, stratify=y_fit
+        )
+
+    def _n_outputs(self, targets):
+        return len(targets["classes_"])
+
+    def _keras_targets(self, y_fit):
+        n_members = self._n_members()
+        return y_fit if n_members == 1 else np.repeat(y_fit[:, None], n_members, axis=1)
+
+    def _add_head(self, backbone, n_outputs):
+        return add_classification_head(backbone, n_outputs)
+
+
+
+class BaseDeepRegressor(RegressorMixin, BaseDeepEstimator):
+    """Base class of the deep-learning regressors: real targets, one or several outputs.
+
+    The network ends in a linear layer with one unit per target and is
+    trained with the mean squared error. Targets are used as given: scale
+    them (e.g. with :class:`sklearn.compose.TransformedTargetRegressor`) if
+    their magnitude is far from 1.
+    """
+
+    _loss = "mean_squared_error"
+    _fitted_attributes = ("n_outputs_", "_y_ndim", *BaseDeepEstimator._fitted_attributes)
+
+    def predict(self, X):
+        """Predict the target(s) of each series.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timepoints) or (n_samples, n_channels, n_timepoints), or list of array-like
+            Series with the channels seen in ``fit`` (and its length, if
+            ``fit`` had series of equal length).
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            float64 predictions (the mean of the members' for an ensemble),
+            1D when ``fit`` got a 1D ``y``.
+        """
+        outputs = self._predict_outputs(X)
+        return outputs.ravel() if self._y_ndim == 1 else outputs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _check_targets(self, y, n_samples):
+        y = _real_targets(y, "y")
+        if len(y) != n_samples:
+            raise ValueError(
+                f"X and y have different numbers of samples: X holds {n_samples} series and y "
+                f"{len(y)} targets. Pass one target (row) per series."
+            )
+        y2d = y.reshape(len(y), -1).astype(np.float32)
+        return y2d, {"n_outputs_": int(y2d.shape[1]), "_y_ndim": int(y.ndim)}
+
+    def _check_validation_targets(self, y, n_samples, targets):
+        y = _real_targets(y, "validation_data[1]").reshape(n_samples if len(y) == n_samples else len(y), -1)
+        if len(y) != n_samples or y.shape[1] != targets["n_outputs_"]:
+            raise ValueError(
+                f"validation_data[1] must have {n_samples} rows of {targets['n_outputs_']} "
+                f"target(s), like y; got shape {y.shape}."
+            )
+        return y.astype(np.float32)
+
+    def _n_outputs(self, targets):
+        return targets["n_outputs_"]
+
+    def _keras_targets(self, y_fit):
+        n_members = self._n_members()
+        return y_fit if n_members == 1 else np.repeat(y_fit[:, None, :], n_members, axis=1)
+
+    def _add_head(self, backbone, n_outputs):
+        return add_regression_head(backbone, n_outputs)
+
+
+
+# helpers ---------------------------------------------------------------------------------
+
+
+def store_params(estimator, arguments):
+    """Store the constructor arguments (``locals()`` of ``__init__``) as attributes, unchanged."""
+    for name, value in arguments.items():
+        if name not in ("self", "__class__"):
+            setattr(estimator, name, value)
+
+
+def _show(label):
+    """``repr`` of a label as the user wrote it (``'a'``, not ``np.str_('a')``)."""
+    return repr(label.item() if isinstance(label, np.generic) else label)
+
+
+def _is_missing(value):
+    return value is None or (isinstance(value, (float, np.floating)) and np.isnan(value))
+
+
+def _labels_1d(y, name):
+    if y is None:
+        raise ValueError(
+            "This classifier requires y to be passed, but the target y is None; pass one label per series."
+        )
+    y = column_or_1d(y, warn=True)
+    if y.dtype.kind == "f":
+        bad = np.flatnonzero(~np.isfinite(y))
+    elif y.dtype.kind == "O":
+        bad = np.flatnonzero([_is_missing(v) for v in y])
+    else:
+        bad = []
+    if len(bad):
+        kind = "NaN" if _is_missing(y[bad[0]]) else "inf"
+        raise ValueError(
+            f"{name} contains {kind} (first at sample {int(bad[0])}; {len(bad)} in all); every "
+            f"series needs a label. Drop the unlabelled series from X and {name}."
+        )
+    return y
+
+
+def _real_targets(y, name):
+    if y is None:
+        raise ValueError(
+            "This regressor requires y to be passed, but the target y is None; pass one target per series."
+        )
+    y = np.asarray(y)
+    if y.dtype.kind not in "biuf":
+        try:
+            y = y.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{name} must hold numbers for a regressor ({exc}).") from exc
+    if y.ndim not in (1, 2):
+        raise ValueError(
+            f"{name} must have shape (n_samples,) or (n_samples, n_outputs); got shape {y.shape}."
+        )
+    bad = np.argwhere(~np.isfinite(y))
+    if len(bad):
+        kind = "NaN" if np.isnan(y[tuple(bad[0])]) else "inf"
+        raise ValueError(
+            f"{name} contains {kind} (first at sample {int(bad[0][0])}; {len(bad)} in all); every "
+            f"series needs a finite target. Drop those series from X and {name}."
+        )
+    return y
+
+
+def _all_layers(model):
+    for layer in model.layers:
+        yield layer
+        if isinstance(layer, keras.Model):
+            yield from _all_layers(layer)
+
+
+def _find_layer(model, name):
+    """``(owner, layer)``: the layer called ``name`` and the (possibly nested) model holding it."""
+    for layer in model.layers:
+        if layer.name == name:
+            return model, layer
+        if isinstance(layer, keras.Model):
+            found = _find_layer(layer, name)
+            if found is not None:
+                return found
+    return None

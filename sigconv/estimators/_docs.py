@@ -1,0 +1,149 @@
+"""Docstring sections shared by the estimators, filled in by :func:`fill_doc`.
+
+The parameters and attributes every estimator has are written once here;
+a class docstring holds the markers ``%(training_parameters)s`` and
+``%(attributes)s`` where they go, and documents its own network parameters,
+``epochs`` and ``batch_size`` itself.
+"""
+
+__all__ = ["fill_doc"]
+
+_TRAINING = """\
+learning_rate : float, default=1e-3
+    Initial learning rate of the Adam optimizer.
+max_time : float or None, default=None
+    Time budget of the training loop, in seconds: training stops at the
+    end of the first epoch that ends ``max_time`` seconds or more after
+    training began, even if ``epochs`` are not done (``n_epochs_`` tells
+    how many ran). Building the network is not counted. None trains for
+    ``epochs``.
+validation_split : float or None, default=None
+    Fraction of the training series held out as a validation set, in
+    (0, 1), drawn with ``random_state``%(stratified)s. With a validation set
+    (this or ``validation_data`` in :meth:`fit`), the weights kept at the
+    end are those of the epoch with the lowest validation loss; without
+    one, the weights of the last epoch are kept.
+early_stopping_patience : int or None, default=None
+    Stop training after this many epochs without a lower validation loss;
+    needs a validation set. None trains for ``epochs``.
+reduce_lr_patience : int or None, default=50
+    Halve the learning rate after this many epochs without a lower
+    training loss, down to 1e-4 (the schedule of Fawaz et al.). None keeps
+    the learning rate constant.
+%(class_weight)scallbacks : list of keras.callbacks.Callback or None, default=None
+    Extra Keras callbacks. They are deep-copied at each :meth:`fit`, so
+    the objects passed are never changed; they run after sigconv's own
+    callbacks (history, learning-rate schedule, validation, time budget,
+    checkpoint).
+checkpoint_dir : str, os.PathLike or None, default=None
+    Directory (created if missing) where a checkpoint is written every
+    ``checkpoint_every`` epochs and at the end of training: one file,
+    ``sigconv_checkpoint.zip``, replaced atomically. If it holds a
+    checkpoint when :meth:`fit` starts, the fit resumes from it (weights,
+    optimizer state, history, learning-rate schedule, best validation
+    weights) instead of starting over; only ``epochs``, ``max_time``,
+    ``verbose``, ``callbacks``, ``checkpoint_dir`` and ``checkpoint_every``
+    may differ from the interrupted fit, and the data must be the same,
+    otherwise :meth:`fit` raises. A finished fit leaves its last
+    checkpoint: fitting again returns at once with its model (raise
+    ``epochs`` to train further). None writes no file.
+checkpoint_every : int, default=1
+    Epochs between two checkpoints.
+random_state : int or None, default=None
+    Seed of the weight initialisation, the shuffling of batches, dropout
+    and the validation split: two fits on CPU with the same int give
+    identical predictions. The seeds of Python and NumPy are restored after
+    :meth:`fit`; the backend's global seed stays set. On GPU, identical
+    results also need deterministic kernels (with TensorFlow,
+    ``tf.config.experimental.enable_op_determinism()``). A resumed fit is
+    not identical to an uninterrupted one. None draws a new seed.
+mixed_precision : bool, default=False
+    Build the network under Keras' ``"mixed_float16"`` dtype policy
+    (float16 computation, float32 weights; faster on recent GPUs) with a
+    loss-scaling optimizer; the head (pooling, output layer, softmax) stays
+    in float32. The global dtype policy is restored after building.
+jit_compile : bool, default=False
+    Compile the training and prediction steps with XLA (TensorFlow, JAX)
+    or ``torch.compile`` (passed to ``keras.Model.compile``); often faster
+    on GPU, at a compilation cost on the first batch.
+distribution : {"data_parallel"} or None, default=None
+    ``"data_parallel"`` splits each batch over the local devices: on the
+    JAX backend with ``keras.distribution.DataParallel``, on TensorFlow
+    with a ``tf.distribute.MirroredStrategy`` over the GPUs (the logical
+    CPUs when there is no GPU). ``batch_size`` is the global batch size.
+    Not supported on the PyTorch backend. None trains on one device.
+verbose : int, default=0
+    Keras progress output of :meth:`fit`: 0 silent, 1 progress bar, 2 one
+    line per epoch."""
+
+_CLASS_WEIGHT = """\
+class_weight : dict, "balanced" or None, default=None
+    Weight of each class in the loss, multiplied with ``sample_weight``:
+    a dict ``{label: weight}`` (classes left out weigh 1) or
+    ``"balanced"``, ``n_samples / (n_classes * count(class))`` as in
+    :func:`sklearn.utils.class_weight.compute_class_weight`. The
+    validation loss is weighted the same way. None weighs classes equally.
+"""
+
+_ATTRIBUTES = """\
+%(targets)smodel_ : keras.Model
+    The trained network with its head%(ensemble)s.
+history_ : dict of str to list of float
+    Per-epoch training log: ``"loss"``, ``"learning_rate"`` (the rate
+    used in the epoch) and, with validation, ``"val_loss"``; it continues
+    across a resumed fit.
+n_epochs_ : int
+    Number of epochs trained (fewer than ``epochs`` after early stopping
+    or when ``max_time`` ran out).
+n_channels_in_ : int
+    Number of channels of the training series.
+n_timepoints_in_ : int or None
+    Length of the training series, which :meth:`predict` requires; None
+    when they had unequal lengths (the network then takes any length).
+n_features_in_ : int
+    Equal to ``n_timepoints_in_``; only defined when that is not None.
+pad_length_ : int or None
+    Length of the longest training series, to which shorter series are
+    padded, when the training series had unequal lengths; None otherwise.
+feature_names_in_ : ndarray of shape (n_features_in_,)
+    Column names of ``X`` when it was a DataFrame with string column names."""
+
+_CLASSIFIER_TARGETS = """\
+classes_ : ndarray of shape (n_classes,)
+    Class labels, sorted, of the type of ``y``.
+"""
+
+_REGRESSOR_TARGETS = """\
+n_outputs_ : int
+    Number of regression targets (columns of ``y``).
+"""
+
+
+def fill_doc(cls):
+    """Fill the shared sections into the docstring of ``cls``; return ``cls``."""
+    from ._base import BaseDeepClassifier  # noqa: PLC0415
+
+    classifier = issubclass(cls, BaseDeepClassifier)
+    ensemble = getattr(cls, "_has_ensemble", False)
+    training = _TRAINING % {
+        "stratified": " and stratified by class" if classifier else "",
+        "class_weight": _CLASS_WEIGHT if classifier else "",
+    }
+    attributes = _ATTRIBUTES % {
+        "targets": _CLASSIFIER_TARGETS if classifier else _REGRESSOR_TARGETS,
+        "ensemble": (
+            " (with ``ensemble_size > 1``, the members side by side, output of shape "
+            "``(batch, ensemble_size, n_outputs)``)"
+            if ensemble
+            else ""
+        ),
+    }
+    cls.__doc__ = cls.__doc__.replace("%(training_parameters)s", _indent(training)).replace(
+        "%(attributes)s", _indent(attributes)
+    )
+    return cls
+
+
+def _indent(text, prefix="    "):
+    lines = text.splitlines()
+    return "\n".join(lines[:1] + [prefix + line if line else line for line in lines[1:]])

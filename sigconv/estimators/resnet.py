@@ -1,0 +1,176 @@
+"""Residual network (ResNet) estimators."""
+
+from ._base import BaseDeepClassifier, BaseDeepRegressor, store_params
+from ._docs import fill_doc
+
+__all__ = ["ResNetClassifier", "ResNetRegressor"]
+
+
+@fill_doc
+class ResNetClassifier(BaseDeepClassifier):
+    """Residual network classifier of Wang et al. (2017).
+
+    Residual blocks of three convolutions with shortcuts
+    (:func:`~sigconv.networks.build_resnet`), global average pooling and a
+    softmax, trained as in the benchmark of Fawaz et al. (2019), where it
+    was the most accurate of the nine networks compared. Series of unequal
+    length are padded at the end with zeros.
+
+    Parameters
+    ----------
+    n_filters : int, default=64
+        Channels of the first block; later blocks have twice as many.
+    n_blocks : int, default=3
+        Number of residual blocks.
+    kernel_sizes : tuple of int, default=(8, 5, 3)
+        Kernel lengths of the convolutions inside each block.
+    activation : str or keras.layers.Layer, default="relu"
+        Activation of the blocks (see :func:`~sigconv.networks.get_activation`).
+    epochs : int, default=1500
+        Number of training epochs (Fawaz et al.).
+    batch_size : int or None, default=None
+        None uses ``min(16, n_samples // 10)``, at least 1 (Fawaz et al.),
+        ``n_samples`` counting the training part only.
+    %(training_parameters)s
+
+    Attributes
+    ----------
+    %(attributes)s
+
+    See Also
+    --------
+    ResNetRegressor : The same network for regression.
+    FCNClassifier : The same blocks without shortcuts.
+    sigconv.networks.build_resnet : The network.
+
+    References
+    ----------
+    .. [1] Z. Wang, W. Yan and T. Oates, "Time series classification from
+       scratch with deep neural networks: a strong baseline", IJCNN 2017.
+    .. [2] H. Ismail Fawaz, G. Forestier, J. Weber, L. Idoumghar and
+       P.-A. Muller, "Deep learning for time series classification: a
+       review", Data Mining and Knowledge Discovery 33, 2019.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.estimators import ResNetClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> waves = np.sin(2 * np.pi * (np.linspace(0, 3, 40) + rng.uniform(0, 1, (20, 1))))
+    >>> X = np.concatenate([waves[:10], np.sign(waves[10:])])
+    >>> y = [0] * 10 + [1] * 10
+    >>> clf = ResNetClassifier(n_filters=4, n_blocks=1, epochs=2, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
+    """
+
+    _network = "resnet"
+    _network_params = ("n_filters", "n_blocks", "kernel_sizes", "activation")
+
+    def __init__(
+        self,
+        *,
+        n_filters=64,
+        n_blocks=3,
+        kernel_sizes=(8, 5, 3),
+        activation="relu",
+        epochs=1500,
+        batch_size=None,
+        learning_rate=1e-3,
+        max_time=None,
+        validation_split=None,
+        early_stopping_patience=None,
+        reduce_lr_patience=50,
+        class_weight=None,
+        callbacks=None,
+        checkpoint_dir=None,
+        checkpoint_every=1,
+        random_state=None,
+        mixed_precision=False,
+        jit_compile=False,
+        distribution=None,
+        verbose=0,
+    ):
+        store_params(self, locals())
+
+
+@fill_doc
+class ResNetRegressor(BaseDeepRegressor):
+    """Residual network regressor of Wang et al. (2017).
+
+    The network of :class:`ResNetClassifier`
+    (:func:`~sigconv.networks.build_resnet`) with global average pooling and
+    a linear output, trained on the mean squared error, as in the
+    regression benchmark of Tan et al. (2021).
+
+    Parameters
+    ----------
+    n_filters : int, default=64
+        Channels of the first block; later blocks have twice as many.
+    n_blocks : int, default=3
+        Number of residual blocks.
+    kernel_sizes : tuple of int, default=(8, 5, 3)
+        Kernel lengths of the convolutions inside each block.
+    activation : str or keras.layers.Layer, default="relu"
+        Activation of the blocks (see :func:`~sigconv.networks.get_activation`).
+    epochs : int, default=1500
+        Number of training epochs.
+    batch_size : int or None, default=None
+        None uses ``min(16, n_samples // 10)``, at least 1.
+    %(training_parameters)s
+
+    Attributes
+    ----------
+    %(attributes)s
+
+    See Also
+    --------
+    ResNetClassifier : The same network for classification.
+    sigconv.networks.build_resnet : The network.
+
+    References
+    ----------
+    .. [1] Z. Wang, W. Yan and T. Oates, "Time series classification from
+       scratch with deep neural networks: a strong baseline", IJCNN 2017.
+    .. [2] C. W. Tan, C. Bergmeir, F. Petitjean and G. I. Webb, "Time series
+       extrinsic regression", Data Mining and Knowledge Discovery 35, 2021.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.estimators import ResNetRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> amplitude = rng.uniform(0.5, 2, 16)
+    >>> X = amplitude[:, None] * np.sin(np.linspace(0, 6, 30))
+    >>> reg = ResNetRegressor(n_filters=4, n_blocks=1, epochs=2, random_state=0)
+    >>> reg.fit(X, amplitude).predict(X[:3]).shape
+    (3,)
+    """
+
+    _network = "resnet"
+    _network_params = ("n_filters", "n_blocks", "kernel_sizes", "activation")
+
+    def __init__(
+        self,
+        *,
+        n_filters=64,
+        n_blocks=3,
+        kernel_sizes=(8, 5, 3),
+        activation="relu",
+        epochs=1500,
+        batch_size=None,
+        learning_rate=1e-3,
+        max_time=None,
+        validation_split=None,
+        early_stopping_patience=None,
+        reduce_lr_patience=50,
+        callbacks=None,
+        checkpoint_dir=None,
+        checkpoint_every=1,
+        random_state=None,
+        mixed_precision=False,
+        jit_compile=False,
+        distribution=None,
+        verbose=0,
+    ):
+        store_params(self, locals())
