@@ -1,6 +1,5 @@
 """The UCR/UEA file readers behind load_ucr: .tsv, .txt, .ts and .arff files."""
 
-import importlib.util
 import re
 from pathlib import Path
 
@@ -274,10 +273,8 @@ def test_arff_undeclared_label(tmp_path):
 # --------------------------------------------- real files shipped with aeon, aeon as the oracle
 
 def _aeon_data():
-    spec = importlib.util.find_spec("aeon")
-    if spec is None:
-        pytest.skip("aeon (the bench extra) is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "datasets" / "data"
+    aeon = pytest.importorskip("aeon", reason="aeon (the bench extra) is not installed")
+    return Path(next(iter(aeon.__path__))) / "datasets" / "data"
 
 
 @pytest.mark.parametrize("name, ext", [
@@ -287,9 +284,9 @@ def _aeon_data():
     ("ArrowHead", ".ts"),
 ])
 def test_ts_files_match_aeon(name, ext):
+    folder = _aeon_data()
     from aeon.datasets import load_from_ts_file
 
-    folder = _aeon_data()
     X, y, X_test, y_test = load_ucr(name, data_home=folder, download=False)
     for ours, labels, split in ((X, y, "TRAIN"), (X_test, y_test, "TEST")):
         theirs, their_labels = load_from_ts_file(str(folder / name / f"{name}_{split}{ext}"))
@@ -302,9 +299,9 @@ def test_ts_files_match_aeon(name, ext):
 
 
 def test_arff_files_match_aeon(tmp_path):
+    folder = _aeon_data()
     from aeon.datasets import load_from_arff_file
 
-    folder = _aeon_data()
     for name in ("GunPoint", "BasicMotions"):
         source = folder / name / f"{name}_TRAIN.arff"
         # aeon ships the TRAIN .arff only: use it as both files
