@@ -379,7 +379,7 @@ class BaseDeepEstimator(BaseEstimator):
 
     def _check_params(self):
         """Validate the shared parameters; return them as a dict."""
-        p = {
+        return {
             "epochs": check_int(self.epochs, "epochs", min_value=1),
             "batch_size": check_int(self.batch_size, "batch_size", min_value=1, allow_none=True),
             "learning_rate": check_float(self.learning_rate, "learning_rate", min_value=0, closed="neither"),
@@ -410,7 +410,6 @@ class BaseDeepEstimator(BaseEstimator):
             "distribution": check_distribution(self.distribution),
             "verbose": check_int(self.verbose, "verbose", min_value=0, max_value=2),
         }
-        return p
 
     @staticmethod
     def _check_callbacks(callbacks):
@@ -974,7 +973,8 @@ def _is_missing(value):
 def _labels_1d(y, name):
     if y is None:
         raise ValueError(
-            "This classifier requires y to be passed, but the target y is None; pass one label per series."
+            f"This classifier requires {name} to be passed, but the target {name} is None; pass "
+            "one label per series."
         )
     y = column_or_1d(y, warn=True)
     if y.dtype.kind == "f":
@@ -995,7 +995,8 @@ def _labels_1d(y, name):
 def _real_targets(y, name):
     if y is None:
         raise ValueError(
-            "This regressor requires y to be passed, but the target y is None; pass one target per series."
+            f"This regressor requires {name} to be passed, but the target {name} is None; pass "
+            "one target per series."
         )
     y = np.asarray(y)
     if y.dtype.kind not in "biuf":

@@ -14,7 +14,7 @@ __all__ = ["Recorder", "ReduceLROnPlateau", "TimeBudget", "ValidationMonitor"]
 
 
 def _learning_rate(model):
-    return float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+    return float(model.optimizer.learning_rate.numpy())
 
 
 class Recorder(keras.callbacks.Callback):

@@ -40,7 +40,12 @@ def fingerprint(estimator_name, params, arrays):
     """A digest of what a fit depends on: class, parameters and training data."""
     digest = hashlib.sha256()
     digest.update(estimator_name.encode())
-    digest.update(json.dumps(to_json(params, "params"), sort_keys=True, default=repr).encode())
+    for key in sorted(params):
+        try:
+            value = json.dumps(to_json(params[key], key), sort_keys=True)
+        except TypeError:  # an object sigconv cannot encode: its repr stands for it
+            value = repr(params[key])
+        digest.update(f"{key}={value};".encode())
     for array in arrays:
         if array is None:
             digest.update(b"none")
@@ -67,9 +72,7 @@ def write_checkpoint(directory, *, model, state, best_weights):
     members = {
         "state.json": json.dumps({"format": _FORMAT, **state}).encode(),
         "weights.npz": _npz_bytes(model.get_weights()),
-        "optimizer.npz": _npz_bytes(
-            [keras.ops.convert_to_numpy(v) for v in model.optimizer.variables]
-        ),
+        "optimizer.npz": _npz_bytes([np.asarray(v.numpy()) for v in model.optimizer.variables]),
     }
     if best_weights is not None:
         members["best_weights.npz"] = _npz_bytes(best_weights)
