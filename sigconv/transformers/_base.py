@@ -12,6 +12,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import _check_feature_names, check_is_fitted
 
 from ..validation import check_bool, check_series, is_ragged, series_lengths
+from ..validation._series import _is_dataframe
 
 __all__ = ["BaseImageTransformer"]
 
@@ -199,6 +200,3 @@ class BaseImageTransformer(TransformerMixin, BaseEstimator):
                 out[rows] = images.transpose(0, 3, 4, 1, 2).reshape(len(rows), height, width, -1)
         return out
 
-
-def _is_dataframe(X):
-    return type(X).__name__ == "DataFrame" and hasattr(X, "columns")
