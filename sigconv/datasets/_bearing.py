@@ -12,42 +12,15 @@ __all__ = ["make_bearing_vibration"]
 _FAULTS = ("healthy", "inner_race", "outer_race", "ball")
 
 
-def _defect_frequencies(rpm, *, n_balls, ball_diameter, pitch_diameter, contact_angle=0.0):
-    """Characteristic frequencies of a rolling-element bearing, in Hz.
+def _defect_frequencies(rpm, **geometry):
+    """Defect frequencies of the bearing: :func:`sigconv.functional.bearing_defect_frequencies`.
 
-    Parameters
-    ----------
-    rpm : float or ndarray
-        Shaft speed in revolutions per minute (inner race turning, outer race
-        fixed).
-    n_balls : int
-        Number of rolling elements.
-    ball_diameter, pitch_diameter : float
-        Rolling-element diameter ``d`` and pitch diameter ``D``, in one unit.
-    contact_angle : float, default=0.0
-        Contact angle ``a`` in degrees.
-
-    Returns
-    -------
-    frequencies : dict
-        ``"shaft"`` (``fr = rpm / 60``); ``"FTF"`` (cage),
-        ``fr / 2 (1 - d/D cos a)``; ``"BPFO"``, ``n/2 fr (1 - d/D cos a)``;
-        ``"BPFI"``, ``n/2 fr (1 + d/D cos a)``; ``"BSF"`` (ball spin),
-        ``D/(2d) fr (1 - (d/D cos a)^2)``. A ball defect strikes both races
-        once per spin, so its impulses come at ``2 BSF``.
+    Imported on call, so that importing :mod:`sigconv.datasets` stays free
+    of SciPy (which :mod:`sigconv.functional` loads).
     """
-    shaft = np.asarray(rpm, dtype=np.float64) / 60.0
-    ratio = ball_diameter / pitch_diameter * math.cos(math.radians(contact_angle))
-    frequencies = {
-        "shaft": shaft,
-        "FTF": shaft / 2 * (1 - ratio),
-        "BPFO": n_balls / 2 * shaft * (1 - ratio),
-        "BPFI": n_balls / 2 * shaft * (1 + ratio),
-        "BSF": pitch_diameter / (2 * ball_diameter) * shaft * (1 - ratio**2),
-    }
-    if np.ndim(rpm) == 0:
-        frequencies = {key: float(value) for key, value in frequencies.items()}
-    return frequencies
+    from ..functional.vibration import bearing_defect_frequencies  # noqa: PLC0415
+
+    return bearing_defect_frequencies(rpm, **geometry)
 
 
 def _check_faults(faults):

@@ -1,4 +1,4 @@
-"""Pure NumPy/SciPy signal-to-image functions: no state, no Keras.
+"""Pure NumPy/SciPy signal-to-image and vibration functions: no state, no Keras.
 
 Every function takes series with time on the last axis (any leading axes)
 and keyword-only parameters. The transformers of :mod:`sigconv.transformers`
@@ -21,16 +21,28 @@ from .spectral import (
     spectrogram,
     stft,
 )
+from .vibration import (
+    bandpass,
+    bandpass_sos,
+    bearing_defect_frequencies,
+    envelope_spectrum,
+    order_spectrum,
+)
 
 __all__ = [
     "amplitude_to_db",
+    "bandpass",
+    "bandpass_sos",
+    "bearing_defect_frequencies",
     "dct_matrix",
     "delta",
+    "envelope_spectrum",
     "gramian_angular_field",
     "markov_transition_field",
     "mel_filterbank",
     "mel_spectrogram",
     "mfcc",
+    "order_spectrum",
     "paa",
     "power_to_db",
     "recurrence_plot",
