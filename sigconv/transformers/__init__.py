@@ -5,6 +5,10 @@ Each is a thin class over one function of :mod:`sigconv.functional`. Input:
 wide DataFrame or a list of series of unequal length. Output: float32 images
 ``(n_samples, height, width, n_channels)``, channel-last for Keras;
 :class:`ImageStack` stacks several transforms as channels of one image.
+
+The vibration front ends :class:`BandPass`, :class:`EnvelopeSpectrum` and
+:class:`OrderSpectrum` output float32 series ``(n_samples, n_channels,
+n_out)`` (filtered series or spectra) for 1D networks.
 """
 
 from ._base import BaseImageTransformer
@@ -13,13 +17,17 @@ from .markov import MarkovTransitionField
 from .recurrence import RecurrencePlot
 from .spectral import MFCC, MelSpectrogram, Spectrogram
 from .stack import ImageStack
+from .vibration import BandPass, EnvelopeSpectrum, OrderSpectrum
 
 __all__ = [
+    "BandPass",
     "BaseImageTransformer",
+    "EnvelopeSpectrum",
     "GramianAngularField",
     "ImageStack",
     "MFCC",
     "MarkovTransitionField",
+    "OrderSpectrum",
     "MelSpectrogram",
     "RecurrencePlot",
     "Spectrogram",
