@@ -8,6 +8,8 @@ Subpackages, in the order imports point (each imports only those above it):
 - :mod:`sigconv.networks`: Keras 3 network builders (FCN, ResNet, InceptionTime, ...);
 - :mod:`sigconv.estimators`: scikit-learn estimators around the networks;
 - :mod:`sigconv.datasets`: UCR/UEA loaders and synthetic generators;
+- :mod:`sigconv.io`: recordings (CSV, Parquet, audio, NumPy, CWRU .mat) and resampling;
+- :mod:`sigconv.monitoring`: sliding windows, streaming prediction, alarms;
 - :mod:`sigconv.plot`: galleries and figures (matplotlib).
 
 ``import sigconv`` is light: subpackages load on first use, and nothing
@@ -23,6 +25,8 @@ _SUBPACKAGES = (
     "estimators",
     "exceptions",
     "functional",
+    "io",
+    "monitoring",
     "networks",
     "plot",
     "transformers",
