@@ -22,6 +22,96 @@ def _gallery(args):
     return 0
 
 
+def _stdin_chunks(stream, n_channels, fmt, chunk_size):
+    """Chunks ``(n, n_channels)`` from a binary stream of float32 samples or of text lines."""
+    import numpy as np  # noqa: PLC0415
+
+    if fmt == "f32":
+        frame = 4 * n_channels
+        leftover = b""
+        while True:
+            data = stream.read1(frame * chunk_size) if hasattr(stream, "read1") else stream.read(frame * chunk_size)
+            if not data:
+                return
+            data = leftover + data
+            usable = len(data) - len(data) % frame
+            leftover = data[usable:]
+            if usable:
+                yield np.frombuffer(data[:usable], dtype="<f4").reshape(-1, n_channels).T
+        return
+    rows = []
+    for line in stream:
+        line = line.decode() if isinstance(line, bytes) else line
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        rows.append([float(v) for v in line.replace(",", " ").split()])
+        if len(rows) >= chunk_size:
+            yield _rows(rows)
+            rows = []
+    if rows:
+        yield _rows(rows)
+
+
+def _rows(rows):
+    import numpy as np  # noqa: PLC0415
+
+    lengths = {len(r) for r in rows}
+    if len(lengths) == 1:
+        return np.asarray(rows, dtype=np.float64).T  # (n_channels, n_samples)
+    return [np.asarray(r, dtype=np.float64)[:, None] for r in rows]  # each row alone: bad ones are reported
+
+
+def _monitor(args):
+    import json  # noqa: PLC0415
+
+    from .estimators import load  # noqa: PLC0415
+    from .monitoring import AlarmPolicy, Monitor, StreamingPredictor  # noqa: PLC0415
+
+    estimator = load(args.model)
+    # The option is text; the classes may be numbers: use the class that prints as it.
+    healthy = next((c.item() if hasattr(c, "item") else c for c in getattr(estimator, "classes_", [])
+                    if str(c) == args.healthy_class), args.healthy_class)
+    policy = AlarmPolicy(k=args.k, n=args.n, m=args.m, healthy_class=healthy)
+    n_channels = getattr(estimator, "n_channels_in_", 1)
+    if args.recording == "-":
+        if args.sr is None:
+            raise ValueError("--sr is required when reading standard input (-).")
+        sr = args.sr
+        chunks = _stdin_chunks(sys.stdin.buffer, n_channels, args.format, args.chunk_size)
+    else:
+        from .io import read_recording, resample  # noqa: PLC0415
+
+        channels = None if args.channels is None else [c.strip() for c in args.channels.split(",")]
+        recording = read_recording(args.recording, sr=args.sr, channels=channels, mmap=True)
+        if args.resample is not None:
+            recording = resample(recording, args.resample)
+        sr, data = recording.sr, recording.data
+        chunks = (data[:, i : i + args.chunk_size] for i in range(0, data.shape[1], args.chunk_size))
+    predictor = StreamingPredictor(estimator, sr=sr, window=args.window, hop=args.hop,
+                                   standardize=args.standardize)
+    monitor = Monitor(predictor, policy)
+    for event in _flatten_rows(monitor, chunks, args.timeout):
+        print(json.dumps(event.to_dict()), flush=True)
+    if args.predictions:
+        classes = predictor.classes_
+        for prediction in monitor.predictions:
+            print(json.dumps({"kind": "window", **prediction.to_dict(classes)}), flush=True)
+    return 0
+
+
+def _flatten_rows(monitor, chunks, timeout):
+    """Text rows of unequal widths come as a list of rows: push each row so the bad ones are reported."""
+    def expand():
+        for chunk in chunks:
+            if isinstance(chunk, list):
+                yield from chunk
+            else:
+                yield chunk
+
+    yield from monitor.run(expand(), timeout=timeout)
+
+
 def _parser():
     parser = argparse.ArgumentParser(
         prog="sigconv", description="Deep learning on signals and time series."
@@ -43,6 +133,43 @@ def _parser():
                          help="output folder (default: ./sigconv_gallery)")
     gallery.add_argument("--image-size", type=int, default=64, help="image height and width (default: 64)")
     gallery.set_defaults(run=_gallery)
+    monitor = commands.add_parser(
+        "monitor",
+        help="watch a recording or a stream with a saved classifier; print alarms as JSON lines",
+        description="Cut RECORDING into windows, score each with the classifier MODEL (a file "
+        "written by its save() method) and print events as JSON lines: alarms when K of the "
+        "last N windows agree on a fault class, clears after M healthy windows, and stream "
+        "faults (bad_data, gap, bad_chunk, stalled). RECORDING is a file read by "
+        "sigconv.io.read_recording (.csv, .parquet, .wav/.flac/.ogg, .npy, .npz, CWRU .mat) "
+        "or - for standard input: with --format text (the default), one line per time step "
+        "holding one number per channel, separated by spaces or commas; with --format f32, "
+        "raw little-endian float32 samples, channels interleaved.",
+    )
+    monitor.add_argument("model", metavar="MODEL", help="estimator file written by save()")
+    monitor.add_argument("recording", metavar="RECORDING", help="recording file, or - for standard input")
+    monitor.add_argument("--sr", type=float, default=None,
+                         help="sampling rate in Hz (required for -, .npy, .mat and tables without a time column)")
+    monitor.add_argument("--resample", type=float, default=None, metavar="SR",
+                         help="resample the recording to this rate first (the model's training rate)")
+    monitor.add_argument("--channels", default=None, help="comma-separated channel names to keep, e.g. DE")
+    monitor.add_argument("--window", type=int, default=None,
+                         help="window length in samples (default: the model's training length)")
+    monitor.add_argument("--hop", type=int, default=None, help="samples between windows (default: window // 2)")
+    monitor.add_argument("--standardize", action="store_true",
+                         help="standardize each window, as SlidingWindows(standardize=True) did in training")
+    monitor.add_argument("--k", type=int, default=3, help="agreeing windows that raise an alarm (default: 3)")
+    monitor.add_argument("--n", type=int, default=5, help="windows looked at (default: 5)")
+    monitor.add_argument("--m", type=int, default=3, help="healthy windows that clear an alarm (default: 3)")
+    monitor.add_argument("--healthy-class", default="healthy", help="label of the healthy class (default: healthy)")
+    monitor.add_argument("--format", choices=("text", "f32"), default="text",
+                         help="standard input format (default: text)")
+    monitor.add_argument("--chunk-size", type=int, default=4096,
+                         help="samples read at a time (default: 4096)")
+    monitor.add_argument("--timeout", type=float, default=None,
+                         help="seconds without data before a 'stalled' event (default: wait forever)")
+    monitor.add_argument("--predictions", action="store_true",
+                         help="also print one line per window (kind 'window') at the end")
+    monitor.set_defaults(run=_monitor)
     return parser
 
 

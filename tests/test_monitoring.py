@@ -109,14 +109,15 @@ def test_stream_matches_batch_prediction(loudness, chunk_sizes):
     assert [p.label for p in predictions] == loudness.predict(windows).tolist()
 
 
-def test_stream_accepts_samples_by_rows(loudness):
+def test_stream_refuses_rows_of_samples(loudness):
     x = _stream(64)
     predictor = StreamingPredictor(loudness, sr=100.0, window=16, hop=16, n_channels=2)
-    assert len(predictor.push(x.T)) == 4  # (n_samples, n_channels), as text rows come
+    assert len(predictor.push(x)) == 4
     with pytest.raises(StreamError, match=re.escape(
-            "A chunk must have 2 channels, shaped (n_channels, n_samples) or (n_samples, n_channels); "
-            "got a chunk of shape (3, 10). The chunk was dropped.")):
-        predictor.push(np.zeros((3, 10)))
+            "A chunk must have 2 channels, shaped (n_channels, n_samples); got a chunk of shape "
+            "(64, 2). The chunk was dropped.")):
+        predictor.push(x.T)  # rows of samples: the orientation is never guessed
+    assert predictor.n_seen == 64
 
 
 @pytest.fixture(scope="module")
@@ -207,7 +208,7 @@ def test_wrong_channel_count_is_an_event_and_keeps_scored_windows(loudness):
     x = _stream(200, fault_from=200)
     monitor.push(x[:, :100])
     before = list(monitor.predictions)
-    events = monitor.push(np.zeros((5, 3)))
+    events = monitor.push(np.zeros((3, 5)))
     assert [e.kind for e in events] == ["bad_chunk"]
     assert "A chunk must have 2 channels" in events[0].message
     assert monitor.predictions == before

@@ -5,6 +5,8 @@ import dataclasses
 import queue
 import threading
 
+import numpy as np
+
 from ..validation import check_float, check_int
 from ._stream import StreamError, _plain
 
@@ -284,10 +286,10 @@ class _Failure:
 
 
 def _chunk_length(chunk, n_channels):
-    """Best guess of the samples in a malformed chunk (its longest axis), for the gap it leaves."""
+    """Samples of a malformed chunk (its last axis), counted as a gap."""
     try:
-        shape = getattr(chunk, "shape", None) or (len(chunk),)
-    except TypeError:
+        shape = np.shape(chunk)
+    except ValueError:
         return 0
-    return int(max(shape)) if len(shape) else 0
+    return int(shape[-1]) if len(shape) else 0
 

@@ -191,24 +191,20 @@ class StreamingPredictor:
     def check_chunk(self, chunk):
         """Return ``chunk`` as ``(n_channels, n)``, or raise :class:`StreamError`.
 
-        A 1D chunk is one channel; a 2D chunk is ``(n_channels, n)``, or
-        ``(n, n_channels)`` when only that reading matches (rows of a text
-        stream).
+        A 1D chunk is one channel (for a one-channel stream); a 2D chunk must
+        be ``(n_channels, n)``. Rows of samples ``(n, n_channels)`` must be
+        transposed first: the orientation is never guessed.
         """
         chunk = np.asarray(chunk)
         if chunk.dtype.kind not in "biuf":
             raise StreamError(f"A chunk must hold real numbers; got an array of dtype {chunk.dtype}.")
         if chunk.ndim == 1 and self.n_channels == 1:
             return chunk[np.newaxis]
-        if chunk.ndim == 2:
-            if chunk.shape[0] == self.n_channels:
-                return chunk
-            if chunk.shape[1] == self.n_channels:
-                return chunk.T
+        if chunk.ndim == 2 and chunk.shape[0] == self.n_channels:
+            return chunk
         raise StreamError(
             f"A chunk must have {self.n_channels} channel{'s' * (self.n_channels > 1)}, shaped "
-            f"(n_channels, n_samples) or (n_samples, n_channels); got a chunk of shape "
-            f"{chunk.shape}. The chunk was dropped."
+            f"(n_channels, n_samples); got a chunk of shape {chunk.shape}. The chunk was dropped."
         )
 
     def push(self, chunk, *, start=None):
@@ -216,7 +212,7 @@ class StreamingPredictor:
 
         Parameters
         ----------
-        chunk : array-like of shape (n_channels, n_samples), (n_samples, n_channels) or (n_samples,)
+        chunk : array-like of shape (n_channels, n_samples) or (n_samples,)
             The next samples, of any count (zero included).
         start : int or None, default=None
             Index of the chunk's first sample in the stream; None means it
