@@ -5,6 +5,7 @@ Subpackages, in the order imports point (each imports only those above it):
 - :mod:`sigconv.validation`: the input contract and parameter checks;
 - :mod:`sigconv.functional`: pure NumPy signal-to-image functions;
 - :mod:`sigconv.transformers`: scikit-learn transformers over them;
+- :mod:`sigconv.layers`: the same transforms as Keras 3 layers (images made on the GPU);
 - :mod:`sigconv.networks`: Keras 3 network builders (FCN, ResNet, InceptionTime, ...);
 - :mod:`sigconv.estimators`: scikit-learn estimators around the networks;
 - :mod:`sigconv.datasets`: UCR/UEA loaders and synthetic generators;
@@ -26,6 +27,7 @@ _SUBPACKAGES = (
     "exceptions",
     "functional",
     "io",
+    "layers",
     "monitoring",
     "networks",
     "plot",

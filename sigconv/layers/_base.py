@@ -1,0 +1,162 @@
+"""What every series-to-image layer shares: argument checks, constants, channel layout.
+
+A subclass validates its arguments in ``__init__`` with the same checkers as
+the functional layer (so one definition says what is valid), creates the
+constants of the transform (windows, filterbanks, resampling matrices) from
+:mod:`sigconv.functional` in ``_build_constants`` once the series length is
+known, and implements ``_images``: float32 series ``(n_series,
+n_timepoints)`` to images ``(n_series, n_images, height, width)``. The base
+class turns the Keras layout ``(batch, n_timepoints, n_channels)`` into one
+row per series channel and back to channel-last images ``(batch, height,
+width, n_channels * n_images)``, in the order of the transformers' output.
+"""
+
+import contextlib
+import re
+
+import keras
+import numpy as np
+from keras import ops
+
+__all__ = ["BaseImageLayer"]
+
+_GOT = re.compile(r"^(?P<head>.*?); got (?P<received>.*?)\.(?: (?P<hint>.*))?$", re.S)
+
+
+def _keras_message(message):
+    """A checker message ``"<what>; got <name>=<value>. <hint>"`` in Keras's form.
+
+    Keras layers end argument errors with ``Received: <name>=<value>``; the
+    checkers of :mod:`sigconv.validation` say the same with ``got``.
+    """
+    match = _GOT.match(message)
+    if match is None:
+        return message
+    hint = f" {match['hint']}" if match["hint"] else ""
+    return f"{match['head']}.{hint} Received: {match['received']}"
+
+
+@contextlib.contextmanager
+def keras_errors():
+    """Re-raise argument errors of the checkers with Keras's ``Received: ...`` ending."""
+    try:
+        yield
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(_keras_message(str(exc))) from None
+
+
+def _as_tuple(value):
+    """JSON turns tuples into lists; give them back their tuple form."""
+    return tuple(_as_tuple(v) for v in value) if isinstance(value, list) else value
+
+
+class BaseImageLayer(keras.layers.Layer):
+    """Base class of the layers that turn series into images.
+
+    Input ``(batch, n_timepoints, n_channels)``, channel-last as the
+    estimators feed series to Keras; output float32 ``(batch, height, width,
+    n_channels * n_images)``. ``n_timepoints`` and ``n_channels`` must be
+    known when the layer is built (the constants of the transform depend on
+    the length); the batch axis may be anything, so a model makes the images
+    of one batch at a time.
+
+    Subclasses implement ``_check_args`` (validate the constructor
+    arguments, return the parameters), ``_output_hw(n_timepoints)``,
+    ``_check_length(n_timepoints)`` (raise for series the transform refuses),
+    ``_build_constants(n_timepoints)`` and ``_images(x)``; ``_n_images``
+    defaults to 1.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._n_timepoints = None
+        self._n_channels = None
+
+    # to implement ------------------------------------------------------------------------
+
+    def _n_images(self):
+        return 1
+
+    def _check_length(self, n_timepoints):
+        return None
+
+    def _build_constants(self, n_timepoints):
+        return None
+
+    # helpers for subclasses ------------------------------------------------------------
+
+    def _constant(self, name, value):
+        """A non-trainable float32 weight holding ``value`` (a NumPy array)."""
+        value = np.asarray(value, dtype=np.float32)
+        weight = self.add_weight(
+            name=name, shape=value.shape, initializer="zeros", trainable=False, dtype="float32", autocast=False
+        )
+        weight.assign(value)
+        return weight
+
+    # Keras API -------------------------------------------------------------------------------
+
+    def _check_input_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        name = type(self).__name__
+        if len(input_shape) != 3:
+            raise ValueError(
+                f"{name} expects series of shape (batch, n_timepoints, n_channels), "
+                f"channel-last. Add a channel axis to univariate series. Received: input_shape={input_shape}"
+            )
+        n_timepoints, n_channels = input_shape[1], input_shape[2]
+        if n_timepoints is None or n_channels is None:
+            raise ValueError(
+                f"{name} needs the series length and channel count when it is built "
+                "(its constants depend on them): give the model a fixed input shape, "
+                f"e.g. keras.Input((n_timepoints, n_channels)). Received: input_shape={input_shape}"
+            )
+        self._check_length(int(n_timepoints))
+        return int(n_timepoints), int(n_channels)
+
+    def build(self, input_shape):
+        n_timepoints, n_channels = self._check_input_shape(input_shape)
+        self._n_timepoints, self._n_channels = n_timepoints, n_channels
+        self._build_constants(n_timepoints)
+        self.input_spec = keras.layers.InputSpec(ndim=3, axes={1: n_timepoints, 2: n_channels})
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        n_timepoints, n_channels = self._check_input_shape(input_shape)
+        height, width = self._output_hw(n_timepoints)
+        return (input_shape[0], height, width, n_channels * self._n_images())
+
+    def call(self, inputs):
+        n_timepoints, n_channels = self._n_timepoints, self._n_channels
+        x = ops.cast(inputs, "float32")
+        x = ops.reshape(ops.transpose(x, (0, 2, 1)), (-1, n_timepoints))  # one row per series channel
+        images = self._images(x)  # (batch * n_channels, n_images, height, width)
+        height, width = self._output_hw(n_timepoints)
+        n_images = self._n_images()
+        images = ops.reshape(images, (-1, n_channels, n_images, height, width))
+        images = ops.transpose(images, (0, 3, 4, 1, 2))
+        return ops.reshape(images, (-1, height, width, n_channels * n_images))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(self._args)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = {key: _as_tuple(value) for key, value in config.items()}
+        return cls(**config)
+
+
+def paa_rows(layer, name, n_in, n_out):
+    """The PAA/interpolation matrix ``(n_out, n_in)`` as a constant, or None when ``n_in == n_out``."""
+    from ..functional import resampling_matrix
+
+    if n_in == n_out:
+        return None
+    return layer._constant(name, resampling_matrix(n_in, n_out))
+
+
+def apply_rows(matrix, x):
+    """``x @ matrix.T`` on the last axis of ``x`` (identity for ``matrix=None``)."""
+    return x if matrix is None else ops.matmul(x, ops.transpose(matrix))

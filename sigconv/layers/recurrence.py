@@ -1,0 +1,165 @@
+"""Recurrence plot layer."""
+
+import math
+
+import keras
+import numpy as np
+from keras import ops
+
+from ..functional.recurrence import _check_params, _float32_above
+from ._base import BaseImageLayer, apply_rows, keras_errors, paa_rows
+
+__all__ = ["RecurrencePlot"]
+
+
+@keras.saving.register_keras_serializable(package="sigconv")
+class RecurrencePlot(BaseImageLayer):
+    """Recurrence plot images of series, as a Keras layer.
+
+    The layer form of :class:`sigconv.transformers.RecurrencePlot`, with the
+    same parameters and the same images (to float32 rounding): pixel
+    ``(i, j)`` is the Euclidean distance between the time-delay embedded
+    states ``i`` and ``j``, or, with a ``threshold``, 1 where it is below the
+    threshold (strictly) and 0 elsewhere.
+
+    Parameters
+    ----------
+    dimension : int, default=1
+        Embedding dimension, at least 1.
+    time_delay : int, default=1
+        Delay between the coordinates of a state, at least 1.
+    threshold : {None, "absolute", "point", "distance"}, default=None
+        None: distances. "absolute": 1 below ``epsilon``. "point": 1 below
+        the ``percentage``-th percentile of the plot's distances. "distance":
+        1 below ``percentage`` percent of the plot's largest distance.
+    epsilon : float or None, default=None
+        Positive recurrence radius; required with ``threshold="absolute"``.
+    percentage : float, default=10.0
+        In ``(0, 100]``; used with ``threshold="point"`` and ``"distance"``.
+    image_size : int or None, default=None
+        Side of the square images. None gives ``n_timepoints - (dimension -
+        1) * time_delay`` states; an int first reduces each series with PAA
+        to ``image_size + (dimension - 1) * time_delay`` points.
+    **kwargs
+        Arguments of :class:`keras.layers.Layer` (``name``, ...).
+
+    Input shape
+    -----------
+    ``(batch, n_timepoints, n_channels)``, both known when the layer is built.
+
+    Output shape
+    ------------
+    ``(batch, side, side, n_channels)`` float32.
+
+    See Also
+    --------
+    sigconv.transformers.RecurrencePlot : The scikit-learn transformer.
+    sigconv.functional.recurrence_plot : The NumPy function.
+
+    Notes
+    -----
+    Thresholded pixels equal the transformer's for ``"absolute"`` (the same
+    float32 radius) and ``"point"`` (a distance lies below an interpolated
+    percentile exactly when it is at most the lower of the two order
+    statistics it is interpolated between, when they differ, so the layer
+    compares with order statistics of one sort and never rounds). For
+    ``"distance"`` the limit ``percentage / 100 * max`` is a float32 product
+    (float64 in the transformer): a distance within float32 rounding of it
+    may differ.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.layers import RecurrencePlot
+    >>> x = np.random.default_rng(0).normal(size=(4, 100, 2)).astype("float32")
+    >>> tuple(RecurrencePlot(dimension=3, time_delay=2, image_size=32)(x).shape)
+    (4, 32, 32, 2)
+    """
+
+    def __init__(
+        self,
+        dimension=1,
+        time_delay=1,
+        threshold=None,
+        epsilon=None,
+        percentage=10.0,
+        image_size=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        with keras_errors():
+            self._params = _check_params(dimension, time_delay, threshold, epsilon, percentage, image_size)
+        self._args = {
+            "dimension": dimension,
+            "time_delay": time_delay,
+            "threshold": threshold,
+            "epsilon": epsilon,
+            "percentage": percentage,
+            "image_size": image_size,
+        }
+        self.dimension, self.time_delay, self.threshold = dimension, time_delay, threshold
+        self.epsilon, self.percentage, self.image_size = epsilon, percentage, image_size
+
+    def _span(self):
+        return (self._params["dimension"] - 1) * self._params["time_delay"]
+
+    def _output_hw(self, n_timepoints):
+        side = self._params["image_size"] or n_timepoints - self._span()
+        return side, side
+
+    def _check_length(self, n_timepoints):
+        if self._params["image_size"] is None and n_timepoints < self._span() + 1:
+            p = self._params
+            raise ValueError(
+                f"Series are too short for the embedding: dimension={p['dimension']} and "
+                f"time_delay={p['time_delay']} need n_timepoints >= (dimension - 1) * "
+                f"time_delay + 1 = {self._span() + 1}. Lower dimension or time_delay, or set "
+                f"image_size. Received: n_timepoints={n_timepoints}"
+            )
+
+    def _build_constants(self, n_timepoints):
+        n_points = self._output_hw(n_timepoints)[0] + self._span()
+        self._paa = paa_rows(self, "paa", n_timepoints, n_points)
+        if self._params["threshold"] == "absolute":
+            self._epsilon = float(_float32_above(np.array([self._params["epsilon"]]))[0])
+
+    def _images(self, x):
+        x = apply_rows(self._paa, x)
+        dimension, time_delay = self._params["dimension"], self._params["time_delay"]
+        side = self._output_hw(self._n_timepoints)[0]
+        differences = x[:, :, None] - x[:, None, :]
+        if dimension == 1:
+            dist = ops.abs(differences)
+        else:
+            squares = ops.square(differences)
+            dist = squares[:, :side, :side]
+            for k in range(1, dimension):
+                shift = k * time_delay
+                dist = dist + squares[:, shift : shift + side, shift : shift + side]
+            dist = ops.sqrt(dist)
+        threshold = self._params["threshold"]
+        if threshold is None:
+            return dist[:, None]
+        if threshold == "absolute":
+            recur = ops.less(dist, self._epsilon)
+        elif threshold == "distance":
+            largest = ops.max(ops.reshape(dist, (-1, side * side)), axis=-1)
+            limit = (self._params["percentage"] / 100.0) * largest
+            recur = ops.less(dist, limit[:, None, None])
+        else:
+            recur = self._below_percentile(dist, side)
+        return ops.cast(recur, "float32")[:, None]
+
+    def _below_percentile(self, dist, side):
+        """``dist < numpy.percentile(dist, percentage)`` per plot, from order statistics."""
+        n_values = side * side
+        position = (n_values - 1) * (self._params["percentage"] / 100.0)  # numpy's virtual index
+        below = int(math.floor(position))
+        above = min(below + 1, n_values - 1)
+        ordered = ops.sort(ops.reshape(dist, (-1, n_values)), axis=-1)
+        low = ordered[:, below][:, None, None]
+        if position == below:  # the percentile is a value of the plot
+            return ops.less(dist, low)
+        high = ordered[:, above][:, None, None]
+        # low < percentile < high when they differ, and no distance lies between them
+        return ops.where(ops.greater(high, low), ops.less_equal(dist, low), ops.less(dist, low))
