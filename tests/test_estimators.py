@@ -190,7 +190,7 @@ def test_multichannel_and_dataframe_input():
 # validation before any work ----------------------------------------------------------------
 
 BAD_PARAMS = [
-    (dict(epochs=0), ValueError, "epochs must be an int >= 1; got epochs=0."),
+    (dict(epochs=0), ValueError, "epochs must be an int >= 1 or None; got epochs=0."),
     (dict(batch_size="16"), TypeError, "batch_size must be an int >= 1 or None; got batch_size='16' (str)."),
     (dict(learning_rate=0.0), ValueError, "learning_rate must be a number > 0; got learning_rate=0.0."),
     (
@@ -210,6 +210,14 @@ BAD_PARAMS = [
         TypeError,
         "random_state must be an int in [0, 4294967295] or None; got random_state=RandomState",
     ),
+    (
+        dict(lr_schedule="step"),
+        ValueError,
+        "lr_schedule must be one of {'cosine', 'plateau', None}; got lr_schedule='step'.",
+    ),
+    (dict(reduce_lr_patience=None), TypeError, "reduce_lr_patience must be an int >= 1; got reduce_lr_patience=None"),
+    (dict(jit_compile="xla"), ValueError, "jit_compile must be True, False or 'auto'; got jit_compile='xla'."),
+    (dict(jit_compile=1), ValueError, "jit_compile must be True, False or 'auto'; got jit_compile=1."),
     (
         dict(distribution="everywhere"),
         ValueError,
@@ -510,13 +518,30 @@ def test_reduce_lr_on_plateau_state_survives_a_restart():
 
 def test_learning_rate_schedule_in_history():
     X, y = waves()
-    clf = tiny(FCNClassifier, epochs=10, reduce_lr_patience=1, learning_rate=0.5).fit(X, y)
+    clf = tiny(FCNClassifier, epochs=10, lr_schedule="plateau", reduce_lr_patience=1, learning_rate=0.5).fit(X, y)
     rates = np.array(clf.history_["learning_rate"])
     assert rates[0] == pytest.approx(0.5)
     steps = rates[1:] / rates[:-1]
     assert np.all(np.isclose(steps, 1.0) | np.isclose(steps, 0.5)) and np.any(np.isclose(steps, 0.5))
-    clf = tiny(FCNClassifier, epochs=3, reduce_lr_patience=None, learning_rate=0.01).fit(X, y)
+    clf = tiny(FCNClassifier, epochs=3, lr_schedule=None, learning_rate=0.01).fit(X, y)
     assert clf.history_["learning_rate"] == pytest.approx([0.01] * 3)
+    clf = tiny(FCNClassifier, epochs=4, learning_rate=0.01).fit(X, y)  # cosine, the default
+    # 0.01 * (1 + cos(pi * e / 4)) / 2 for e = 0..3, computed by hand
+    assert clf.history_["learning_rate"] == pytest.approx([0.01, 0.0085355339, 0.005, 0.0014644661])
+
+
+def test_default_epochs_give_about_2000_steps_within_bounds(monkeypatch):
+    from sigconv.estimators import _base
+
+    # ceil(n / batch) steps per epoch; ceil(2000 / steps) epochs, clipped to [20, 150]
+    assert _base._default_epochs(50, 5) == 150  # 10 steps: 200 epochs, clipped
+    assert _base._default_epochs(613, 16) == 52  # Strawberry: 39 steps
+    assert _base._default_epochs(3601, 16) == 20  # FordA: 226 steps: 9 epochs, raised to 20
+    monkeypatch.setattr(_base, "_MIN_EPOCHS", 3)
+    monkeypatch.setattr(_base, "_STEPS", 1)
+    X, y = waves()
+    clf = tiny(FCNClassifier, epochs=None).fit(X, y)
+    assert clf.n_epochs_ == 3 and clf.epochs is None
 
 
 def test_mixed_precision_restores_the_global_policy():
@@ -532,7 +557,10 @@ def test_mixed_precision_restores_the_global_policy():
 
 def test_jit_compile_reaches_keras():
     X, y = waves()
-    assert tiny(FCNClassifier, epochs=1).fit(X, y).model_.jit_compile is False
+    # "auto" (the default) compiles on JAX only, where uncompiled steps run op by op.
+    expected = keras.backend.backend() == "jax"
+    assert tiny(FCNClassifier, epochs=1).fit(X, y).model_.jit_compile is expected
+    assert tiny(FCNClassifier, epochs=1, jit_compile=False).fit(X, y).model_.jit_compile is False
     clf = tiny(FCNClassifier, epochs=1, jit_compile=True).fit(X, y)
     assert clf.model_.jit_compile is True
     assert np.all(np.isfinite(clf.predict_proba(X)))

@@ -34,8 +34,12 @@ from ._serialization import estimator_class, from_json, model_from_bytes, model_
 
 __all__ = ["BaseDeepClassifier", "BaseDeepEstimator", "BaseDeepRegressor", "store_params"]
 
-# Parameters a resumed fit may change without invalidating its checkpoint.
+# Parameters a resumed fit may change without invalidating its checkpoint (with
+# lr_schedule="cosine", more epochs stretch the rest of the schedule).
 _RESUMABLE_PARAMS = ("callbacks", "checkpoint_dir", "checkpoint_every", "epochs", "max_time", "verbose")
+
+# epochs=None: about _STEPS gradient steps, within [_MIN_EPOCHS, _MAX_EPOCHS] epochs.
+_STEPS, _MIN_EPOCHS, _MAX_EPOCHS = 2000, 20, 150
 
 # ReduceLROnPlateau of Fawaz et al. (dl-4-tsc, InceptionTime): halve, floor 1e-4.
 _LR_FACTOR = 0.5
@@ -174,6 +178,7 @@ class BaseDeepEstimator(BaseEstimator):
                 validation[0], self._keras_targets(validation[1]), self._keras_weights(validation[2])
             )
         batch_size = params["batch_size"] or self._default_batch_size(len(X_fit))
+        params["epochs"] = params["epochs"] or _default_epochs(len(X_fit), batch_size)
 
         with seeded(params["random_state"]), distribution_scope(params["distribution"]):
             model, embedding_layers = self._build_model(
@@ -380,7 +385,7 @@ class BaseDeepEstimator(BaseEstimator):
     def _check_params(self):
         """Validate the shared parameters; return them as a dict."""
         return {
-            "epochs": check_int(self.epochs, "epochs", min_value=1),
+            "epochs": check_int(self.epochs, "epochs", min_value=1, allow_none=True),
             "batch_size": check_int(self.batch_size, "batch_size", min_value=1, allow_none=True),
             "learning_rate": check_float(self.learning_rate, "learning_rate", min_value=0, closed="neither"),
             "max_time": check_float(
@@ -395,9 +400,8 @@ class BaseDeepEstimator(BaseEstimator):
             "early_stopping_patience": check_int(
                 self.early_stopping_patience, "early_stopping_patience", min_value=1, allow_none=True
             ),
-            "reduce_lr_patience": check_int(
-                self.reduce_lr_patience, "reduce_lr_patience", min_value=1, allow_none=True
-            ),
+            "lr_schedule": check_option(self.lr_schedule, "lr_schedule", ("cosine", "plateau", None)),
+            "reduce_lr_patience": check_int(self.reduce_lr_patience, "reduce_lr_patience", min_value=1),
             "callbacks": self._check_callbacks(self.callbacks),
             "checkpoint_dir": self._check_checkpoint_dir(self.checkpoint_dir),
             "checkpoint_every": check_int(self.checkpoint_every, "checkpoint_every", min_value=1),
@@ -406,7 +410,7 @@ class BaseDeepEstimator(BaseEstimator):
                 hint="Keras seeds its generators from an int; pass an int, not a RandomState.",
             ),
             "mixed_precision": check_bool(self.mixed_precision, "mixed_precision"),
-            "jit_compile": check_bool(self.jit_compile, "jit_compile"),
+            "jit_compile": _check_jit_compile(self.jit_compile),
             "distribution": check_distribution(self.distribution),
             "verbose": check_int(self.verbose, "verbose", min_value=0, max_value=2),
         }
@@ -659,8 +663,11 @@ class BaseDeepEstimator(BaseEstimator):
 
         recorder = _callbacks.Recorder(state.get("history"))
         callbacks = [recorder]
+        if params["lr_schedule"] == "cosine":
+            # before the recorder, which logs the rate each epoch starts with
+            callbacks.insert(0, _callbacks.CosineDecay(params["learning_rate"], params["epochs"]))
         plateau = None
-        if params["reduce_lr_patience"] is not None:
+        if params["lr_schedule"] == "plateau":
             plateau = _callbacks.ReduceLROnPlateau(
                 monitor="loss",
                 factor=_LR_FACTOR,
@@ -1023,6 +1030,26 @@ def _all_layers(model):
         yield layer
         if isinstance(layer, keras.Model):
             yield from _all_layers(layer)
+
+
+def _default_epochs(n_samples, batch_size):
+    """Epochs when ``epochs=None``: about ``_STEPS`` gradient steps, clipped to the bounds."""
+    steps_per_epoch = math.ceil(n_samples / batch_size)
+    return min(_MAX_EPOCHS, max(_MIN_EPOCHS, math.ceil(_STEPS / steps_per_epoch)))
+
+
+def _check_jit_compile(jit_compile):
+    """``jit_compile`` as a bool: ``"auto"`` compiles on JAX only.
+
+    On JAX a step that is not compiled runs op by op, several times slower;
+    on TensorFlow's CPU kernels XLA gave no faster epochs here but a first
+    epoch two to three times longer, and ``torch.compile`` is opt-in.
+    """
+    if isinstance(jit_compile, str) and jit_compile == "auto":
+        return keras.backend.backend() == "jax"
+    if isinstance(jit_compile, (bool, np.bool_)):
+        return bool(jit_compile)
+    raise ValueError(f"jit_compile must be True, False or 'auto'; got jit_compile={jit_compile!r}.")
 
 
 def _find_layer(model, name):

@@ -5,12 +5,13 @@ resumed from a checkpoint continues exactly where the interrupted one was:
 same epoch count, same learning-rate schedule, same best validation loss.
 """
 
+import math
 import time
 
 import keras
 import numpy as np
 
-__all__ = ["Recorder", "ReduceLROnPlateau", "TimeBudget", "ValidationMonitor"]
+__all__ = ["CosineDecay", "Recorder", "ReduceLROnPlateau", "TimeBudget", "ValidationMonitor"]
 
 
 def _learning_rate(model):
@@ -32,6 +33,25 @@ class Recorder(keras.callbacks.Callback):
         entries["learning_rate"] = self._rate
         for key, value in entries.items():
             self.history.setdefault(key, []).append(value)
+
+
+class CosineDecay(keras.callbacks.Callback):
+    """Set the learning rate of epoch ``e`` to ``initial * (1 + cos(pi * e / epochs)) / 2``.
+
+    A half cosine from ``initial`` at the first epoch towards 0 after the
+    last (Loshchilov and Hutter, SGDR, 2017, without restarts). The rate
+    depends on the epoch index alone, so a resumed fit continues the same
+    schedule with no state to save.
+    """
+
+    def __init__(self, initial, epochs):
+        super().__init__()
+        self.initial = initial
+        self.epochs = epochs
+
+    def on_epoch_begin(self, epoch, logs=None):
+        rate = self.initial * 0.5 * (1.0 + math.cos(math.pi * epoch / self.epochs))
+        self.model.optimizer.learning_rate.assign(rate)
 
 
 class ReduceLROnPlateau(keras.callbacks.ReduceLROnPlateau):

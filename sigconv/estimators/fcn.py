@@ -24,8 +24,7 @@ class FCNClassifier(BaseDeepClassifier):
         Kernel length of each block; one per entry of ``filters``.
     activation : str or keras.layers.Layer, default="relu"
         Activation of the blocks (see :func:`~sigconv.networks.get_activation`).
-    epochs : int, default=2000
-        Number of training epochs (Fawaz et al.).
+    %(epochs)s
     batch_size : int or None, default=None
         None uses ``min(16, n_samples // 10)``, at least 1 (Fawaz et al.),
         ``n_samples`` counting the training part only.
@@ -76,12 +75,13 @@ class FCNClassifier(BaseDeepClassifier):
         filters=(128, 256, 128),
         kernel_sizes=(8, 5, 3),
         activation="relu",
-        epochs=2000,
+        epochs=None,
         batch_size=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,
         early_stopping_patience=None,
+        lr_schedule="cosine",
         reduce_lr_patience=50,
         class_weight=None,
         callbacks=None,
@@ -89,7 +89,7 @@ class FCNClassifier(BaseDeepClassifier):
         checkpoint_every=1,
         random_state=None,
         mixed_precision=False,
-        jit_compile=False,
+        jit_compile="auto",
         distribution=None,
         verbose=0,
     ):
@@ -112,8 +112,7 @@ class FCNRegressor(BaseDeepRegressor):
         Kernel length of each block; one per entry of ``filters``.
     activation : str or keras.layers.Layer, default="relu"
         Activation of the blocks (see :func:`~sigconv.networks.get_activation`).
-    epochs : int, default=2000
-        Number of training epochs.
+    %(epochs)s
     batch_size : int or None, default=None
         None uses ``min(16, n_samples // 10)``, at least 1.
     %(training_parameters)s
@@ -155,19 +154,20 @@ class FCNRegressor(BaseDeepRegressor):
         filters=(128, 256, 128),
         kernel_sizes=(8, 5, 3),
         activation="relu",
-        epochs=2000,
+        epochs=None,
         batch_size=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,
         early_stopping_patience=None,
+        lr_schedule="cosine",
         reduce_lr_patience=50,
         callbacks=None,
         checkpoint_dir=None,
         checkpoint_every=1,
         random_state=None,
         mixed_precision=False,
-        jit_compile=False,
+        jit_compile="auto",
         distribution=None,
         verbose=0,
     ):

@@ -69,8 +69,7 @@ class InceptionTimeClassifier(_InceptionTime, BaseDeepClassifier):
         Kernel lengths of the parallel convolutions.
     use_residual : bool, default=True
         Whether to add a shortcut every three modules.
-    epochs : int, default=1500
-        Number of training epochs (Ismail Fawaz et al.).
+    %(epochs)s
     batch_size : int or None, default=None
         None uses 64, or ``n_samples`` when there are fewer training series.
     %(training_parameters)s
@@ -119,12 +118,13 @@ class InceptionTimeClassifier(_InceptionTime, BaseDeepClassifier):
         use_bottleneck=True,
         kernel_sizes=(40, 20, 10),
         use_residual=True,
-        epochs=1500,
+        epochs=None,
         batch_size=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,
         early_stopping_patience=None,
+        lr_schedule="cosine",
         reduce_lr_patience=50,
         class_weight=None,
         callbacks=None,
@@ -132,7 +132,7 @@ class InceptionTimeClassifier(_InceptionTime, BaseDeepClassifier):
         checkpoint_every=1,
         random_state=None,
         mixed_precision=False,
-        jit_compile=False,
+        jit_compile="auto",
         distribution=None,
         verbose=0,
     ):
@@ -166,8 +166,7 @@ class InceptionTimeRegressor(_InceptionTime, BaseDeepRegressor):
         Kernel lengths of the parallel convolutions.
     use_residual : bool, default=True
         Whether to add a shortcut every three modules.
-    epochs : int, default=1500
-        Number of training epochs.
+    %(epochs)s
     batch_size : int or None, default=None
         None uses 64, or ``n_samples`` when there are fewer training series.
     %(training_parameters)s
@@ -215,19 +214,20 @@ class InceptionTimeRegressor(_InceptionTime, BaseDeepRegressor):
         use_bottleneck=True,
         kernel_sizes=(40, 20, 10),
         use_residual=True,
-        epochs=1500,
+        epochs=None,
         batch_size=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,
         early_stopping_patience=None,
+        lr_schedule="cosine",
         reduce_lr_patience=50,
         callbacks=None,
         checkpoint_dir=None,
         checkpoint_every=1,
         random_state=None,
         mixed_precision=False,
-        jit_compile=False,
+        jit_compile="auto",
         distribution=None,
         verbose=0,
     ):

@@ -48,8 +48,7 @@ class LSTMClassifier(_LSTM, BaseDeepClassifier):
         Dropout rate on the inputs of each LSTM layer, in [0, 1).
     recurrent_dropout : float, default=0.0
         Dropout rate on the recurrent state, in [0, 1).
-    epochs : int, default=1500
-        Number of training epochs.
+    %(epochs)s
     batch_size : int or None, default=None
         None uses ``min(16, n_samples // 10)``, at least 1.
     %(training_parameters)s
@@ -92,12 +91,13 @@ class LSTMClassifier(_LSTM, BaseDeepClassifier):
         bidirectional=False,
         dropout=0.0,
         recurrent_dropout=0.0,
-        epochs=1500,
+        epochs=None,
         batch_size=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,
         early_stopping_patience=None,
+        lr_schedule="cosine",
         reduce_lr_patience=50,
         class_weight=None,
         callbacks=None,
@@ -105,7 +105,7 @@ class LSTMClassifier(_LSTM, BaseDeepClassifier):
         checkpoint_every=1,
         random_state=None,
         mixed_precision=False,
-        jit_compile=False,
+        jit_compile="auto",
         distribution=None,
         verbose=0,
     ):
@@ -132,8 +132,7 @@ class LSTMRegressor(_LSTM, BaseDeepRegressor):
         Dropout rate on the inputs of each LSTM layer, in [0, 1).
     recurrent_dropout : float, default=0.0
         Dropout rate on the recurrent state, in [0, 1).
-    epochs : int, default=1500
-        Number of training epochs.
+    %(epochs)s
     batch_size : int or None, default=None
         None uses ``min(16, n_samples // 10)``, at least 1.
     %(training_parameters)s
@@ -171,19 +170,20 @@ class LSTMRegressor(_LSTM, BaseDeepRegressor):
         bidirectional=False,
         dropout=0.0,
         recurrent_dropout=0.0,
-        epochs=1500,
+        epochs=None,
         batch_size=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,
         early_stopping_patience=None,
+        lr_schedule="cosine",
         reduce_lr_patience=50,
         callbacks=None,
         checkpoint_dir=None,
         checkpoint_every=1,
         random_state=None,
         mixed_precision=False,
-        jit_compile=False,
+        jit_compile="auto",
         distribution=None,
         verbose=0,
     ):

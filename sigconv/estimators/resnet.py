@@ -26,8 +26,7 @@ class ResNetClassifier(BaseDeepClassifier):
         Kernel lengths of the convolutions inside each block.
     activation : str or keras.layers.Layer, default="relu"
         Activation of the blocks (see :func:`~sigconv.networks.get_activation`).
-    epochs : int, default=1500
-        Number of training epochs (Fawaz et al.).
+    %(epochs)s
     batch_size : int or None, default=None
         None uses ``min(16, n_samples // 10)``, at least 1 (Fawaz et al.),
         ``n_samples`` counting the training part only.
@@ -74,12 +73,13 @@ class ResNetClassifier(BaseDeepClassifier):
         n_blocks=3,
         kernel_sizes=(8, 5, 3),
         activation="relu",
-        epochs=1500,
+        epochs=None,
         batch_size=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,
         early_stopping_patience=None,
+        lr_schedule="cosine",
         reduce_lr_patience=50,
         class_weight=None,
         callbacks=None,
@@ -87,7 +87,7 @@ class ResNetClassifier(BaseDeepClassifier):
         checkpoint_every=1,
         random_state=None,
         mixed_precision=False,
-        jit_compile=False,
+        jit_compile="auto",
         distribution=None,
         verbose=0,
     ):
@@ -113,8 +113,7 @@ class ResNetRegressor(BaseDeepRegressor):
         Kernel lengths of the convolutions inside each block.
     activation : str or keras.layers.Layer, default="relu"
         Activation of the blocks (see :func:`~sigconv.networks.get_activation`).
-    epochs : int, default=1500
-        Number of training epochs.
+    %(epochs)s
     batch_size : int or None, default=None
         None uses ``min(16, n_samples // 10)``, at least 1.
     %(training_parameters)s
@@ -157,19 +156,20 @@ class ResNetRegressor(BaseDeepRegressor):
         n_blocks=3,
         kernel_sizes=(8, 5, 3),
         activation="relu",
-        epochs=1500,
+        epochs=None,
         batch_size=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,
         early_stopping_patience=None,
+        lr_schedule="cosine",
         reduce_lr_patience=50,
         callbacks=None,
         checkpoint_dir=None,
         checkpoint_every=1,
         random_state=None,
         mixed_precision=False,
-        jit_compile=False,
+        jit_compile="auto",
         distribution=None,
         verbose=0,
     ):

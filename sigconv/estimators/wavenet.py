@@ -34,8 +34,7 @@ class WaveNetClassifier(BaseDeepClassifier):
     n_skip_filters : int or None, default=None
         Channels of the skip connections and of the output; None for
         ``n_filters``.
-    epochs : int, default=1500
-        Number of training epochs.
+    %(epochs)s
     batch_size : int or None, default=None
         None uses ``min(16, n_samples // 10)``, at least 1.
     %(training_parameters)s
@@ -79,12 +78,13 @@ class WaveNetClassifier(BaseDeepClassifier):
         n_layers_per_stack=4,
         n_stacks=2,
         n_skip_filters=None,
-        epochs=1500,
+        epochs=None,
         batch_size=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,
         early_stopping_patience=None,
+        lr_schedule="cosine",
         reduce_lr_patience=50,
         class_weight=None,
         callbacks=None,
@@ -92,7 +92,7 @@ class WaveNetClassifier(BaseDeepClassifier):
         checkpoint_every=1,
         random_state=None,
         mixed_precision=False,
-        jit_compile=False,
+        jit_compile="auto",
         distribution=None,
         verbose=0,
     ):
@@ -120,8 +120,7 @@ class WaveNetRegressor(BaseDeepRegressor):
     n_skip_filters : int or None, default=None
         Channels of the skip connections and of the output; None for
         ``n_filters``.
-    epochs : int, default=1500
-        Number of training epochs.
+    %(epochs)s
     batch_size : int or None, default=None
         None uses ``min(16, n_samples // 10)``, at least 1.
     %(training_parameters)s
@@ -164,19 +163,20 @@ class WaveNetRegressor(BaseDeepRegressor):
         n_layers_per_stack=4,
         n_stacks=2,
         n_skip_filters=None,
-        epochs=1500,
+        epochs=None,
         batch_size=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,
         early_stopping_patience=None,
+        lr_schedule="cosine",
         reduce_lr_patience=50,
         callbacks=None,
         checkpoint_dir=None,
         checkpoint_every=1,
         random_state=None,
         mixed_precision=False,
-        jit_compile=False,
+        jit_compile="auto",
         distribution=None,
         verbose=0,
     ):
