@@ -1,0 +1,220 @@
+"""Training speed of sigconv's 1D CNNs against aeon's, side by side, per Keras backend.
+
+Same data, architecture (the parameter counts are printed as a check), epochs,
+batch size, optimizer and learning-rate schedule for both libraries. Each case
+runs in its own Python process (the Keras backend is chosen per process), one
+after the other, so no two cases share the CPU. The time of an epoch is the
+median interval between the starts of consecutive epochs, from the second
+epoch on: the first carries the graph tracing or compilation, which is
+reported apart as the "first epoch" column. Everything a library does between
+epochs is counted (aeon saves its best model to a ``.keras`` file each time
+the training loss improves; it runs in a temporary directory here). Test
+accuracy after the last epoch is printed to check that both learn equally.
+
+    python benchmarks/training.py                         # GunPoint (built in), all models and backends
+    python benchmarks/training.py --dataset Strawberry    # a UCR set under $SIGCONV_DATA
+    python benchmarks/training.py --models fcn --backends tensorflow jax --epochs 30
+
+Goals (issue 3): on TensorFlow at or below 0.7x aeon's time per epoch, on the
+fastest backend at or below 0.35x, with equal accuracy within noise.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# model: (sigconv class and parameters, aeon class and parameters), the same network
+MODELS = {
+    "fcn": (
+        ("FCNClassifier", {}),
+        ("FCNClassifier", {}),
+    ),
+    "resnet": (
+        ("ResNetClassifier", {}),
+        ("ResNetClassifier", {}),
+    ),
+    "inception": (
+        ("InceptionTimeClassifier", {"ensemble_size": 1}),
+        ("IndividualInceptionClassifier", {}),
+    ),
+}
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+# Times of the start of each epoch and of the end of training, in a module
+# global: sigconv trains on a deep copy of user callbacks (it never mutates
+# them), and a copy of the timer still writes here.
+_TIMES = []
+
+
+def _epoch_timer():
+    import keras
+
+    class EpochTimer(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            _TIMES.append(time.perf_counter())
+
+        def on_train_end(self, logs=None):
+            _TIMES.append(time.perf_counter())
+
+    return EpochTimer()
+
+
+def _load(dataset):
+    from sigconv.datasets import load_ucr
+
+    return load_ucr(dataset)
+
+
+def run_case(model, library, backend, dataset, epochs, batch_size, seed):
+    """Train one model with one library on one backend; return a result row."""
+    import numpy as np
+
+    X_train, y_train, X_test, y_test = _load(dataset)
+    (sigconv_name, sigconv_params), (aeon_name, aeon_params) = MODELS[model]
+    timer = _epoch_timer()
+    if library == "sigconv":
+        from sigconv import estimators
+
+        clf = getattr(estimators, sigconv_name)(
+            epochs=epochs, batch_size=batch_size, random_state=seed, callbacks=[timer], **sigconv_params
+        )
+        start = time.perf_counter()
+        clf.fit(X_train, y_train)
+        fit_seconds = time.perf_counter() - start
+        n_params = clf.model_.count_params()
+    else:
+        import keras
+        from aeon.classification import deep_learning
+
+        # aeon replaces its default callbacks by the ones given: pass its own
+        # learning-rate schedule back in with the timer (it adds its checkpoint).
+        plateau = keras.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=50, min_lr=1e-4)
+        clf = getattr(deep_learning, aeon_name)(
+            n_epochs=epochs, batch_size=batch_size, random_state=seed,
+            callbacks=[plateau, timer], **aeon_params,
+        )
+        with tempfile.TemporaryDirectory() as directory:
+            clf.file_path = directory + os.sep
+            start = time.perf_counter()
+            clf.fit(X_train, y_train)
+            fit_seconds = time.perf_counter() - start
+        n_params = clf.model_.count_params()
+    predictions = clf.predict(X_test)
+    accuracy = float(np.mean(np.asarray(predictions) == np.asarray(y_test)))
+    intervals = [b - a for a, b in zip(_TIMES, _TIMES[1:])]
+    return {
+        "model": model,
+        "library": library,
+        "backend": backend,
+        "dataset": dataset,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "n_params": int(n_params),
+        "first_epoch_s": intervals[0],
+        "epoch_s": statistics.median(intervals[1:]),
+        "fit_s": fit_seconds,
+        "accuracy": accuracy,
+    }
+
+
+def _spawn(model, library, backend, args):
+    env = {**os.environ, "KERAS_BACKEND": backend, "CUDA_VISIBLE_DEVICES": os.environ.get("CUDA_VISIBLE_DEVICES", "")}
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    command = [
+        sys.executable, __file__, "--worker", model, library, backend,
+        "--dataset", args.dataset, "--epochs", str(args.epochs), "--batch-size", str(args.batch_size),
+        "--seed", str(args.seed),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    if result.returncode != 0 or not lines:
+        return {"model": model, "library": library, "backend": backend, "error": result.stderr.strip()[-2000:]}
+    return json.loads(lines[-1])
+
+
+def _versions():
+    versions = {"python": platform.python_version(), "machine": platform.processor() or platform.machine()}
+    for name in ("sigconv", "keras", "tensorflow", "jax", "torch", "aeon", "numpy"):
+        try:
+            module = __import__(name)
+        except ImportError:
+            continue
+        versions[name] = getattr(module, "__version__", "?")
+    versions["cpus"] = os.cpu_count()
+    return versions
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dataset", default="GunPoint", help="a UCR data set (built in or under $SIGCONV_DATA)")
+    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
+    parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
+    parser.add_argument("--epochs", type=int, default=20, help="epochs per fit (default 20)")
+    parser.add_argument("--batch-size", type=int, default=16, help="batch size of both libraries (default 16)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-aeon", action="store_true", help="skip aeon (e.g. when it is not installed)")
+    parser.add_argument("--output", default=None, help="JSON file (default benchmarks/results/training_<dataset>.json)")
+    parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.epochs < 3:
+        parser.error(f"--epochs must be at least 3 to time epochs after the first; got {args.epochs}.")
+
+    if args.worker:
+        model, library, backend = args.worker
+        row = run_case(model, library, backend, args.dataset, args.epochs, args.batch_size, args.seed)
+        print(json.dumps(row))
+        return 0
+
+    rows = []
+    for model in args.models:
+        cases = [] if args.no_aeon else [("aeon", "tensorflow")]
+        cases += [("sigconv", backend) for backend in args.backends]
+        for library, backend in cases:
+            row = _spawn(model, library, backend, args)
+            rows.append(row)
+            print(_format_row(row, rows), flush=True)
+    output = Path(args.output or f"benchmarks/results/training_{args.dataset}.json")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps({"versions": _versions(), "args": vars(args), "rows": rows}, indent=2) + "\n")
+    print()
+    print(_table(rows))
+    print(f"\nwritten: {output}")
+    return 0 if all("error" not in row for row in rows) else 1
+
+
+def _ratio(row, rows):
+    reference = [r for r in rows if r["model"] == row["model"] and r["library"] == "aeon" and "error" not in r]
+    if not reference or "error" in row:
+        return None
+    return row["epoch_s"] / reference[0]["epoch_s"]
+
+
+def _format_row(row, rows):
+    if "error" in row:
+        return f"{row['model']:<10} {row['library']:<8} {row['backend']:<11} FAILED: {row['error'][-300:]}"
+    ratio = _ratio(row, rows)
+    ratio = "" if ratio is None else f"{ratio:.2f}x"
+    return (
+        f"{row['model']:<10} {row['library']:<8} {row['backend']:<11} {row['n_params']:>9,d} "
+        f"{row['first_epoch_s']:>9.2f} {row['epoch_s']:>9.3f} {ratio:>9} {row['fit_s']:>8.1f} {row['accuracy']:>9.3f}"
+    )
+
+
+def _table(rows):
+    header = (
+        f"{'model':<10} {'library':<8} {'backend':<11} {'params':>9} {'1st ep s':>9} {'epoch s':>9} "
+        f"{'vs aeon':>9} {'fit s':>8} {'test acc':>9}"
+    )
+    return "\n".join([header, "-" * len(header), *(_format_row(row, rows) for row in rows)])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
