@@ -98,10 +98,11 @@ class GramianAngularField(BaseImageLayer):
             one_plus = (1.0 + low) + (high - low) * above_min
             one_minus = (1.0 - high) + (high - low) * below_max
         sin = ops.sqrt(ops.clip(one_minus * one_plus, 0.0, 1.0))
-        cos_i, cos_j = cos[:, :, None], cos[:, None, :]
-        sin_i, sin_j = sin[:, :, None], sin[:, None, :]
+        # as the functional: one batched matrix product with an inner dimension of 2
         if self._params["method"] == "summation":
-            images = cos_i * cos_j - sin_i * sin_j
+            left = ops.stack([cos, sin], axis=-1)  # (n, side, 2)
         else:
-            images = sin_i * cos_j - cos_i * sin_j
+            left = ops.stack([sin, cos], axis=-1)
+        right = ops.stack([cos, -sin], axis=1)  # (n, 2, side)
+        images = ops.matmul(left, right)
         return images[:, None]
