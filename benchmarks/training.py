@@ -31,17 +31,18 @@ import time
 from pathlib import Path
 
 # model: (sigconv class and parameters, aeon class and parameters), the same network
+# and schedule (aeon's: halve the rate after 50 epochs without a lower training loss)
 MODELS = {
     "fcn": (
-        ("FCNClassifier", {}),
+        ("FCNClassifier", {"lr_schedule": "plateau"}),
         ("FCNClassifier", {}),
     ),
     "resnet": (
-        ("ResNetClassifier", {}),
+        ("ResNetClassifier", {"lr_schedule": "plateau"}),
         ("ResNetClassifier", {}),
     ),
     "inception": (
-        ("InceptionTimeClassifier", {"ensemble_size": 1}),
+        ("InceptionTimeClassifier", {"ensemble_size": 1, "lr_schedule": "plateau"}),
         ("IndividualInceptionClassifier", {}),
     ),
 }

@@ -1,11 +1,12 @@
 """scikit-learn estimators around sigconv's Keras 3 networks.
 
 Each estimator trains one network of :mod:`sigconv.networks` with a
-classification or regression head, with the training defaults of the
-reference implementations (Adam, learning rate 1e-3, halved on plateaus of
-the training loss). They take series in every layout
-:func:`sigconv.validation.check_series` accepts, series of unequal length
-included, and work with ``clone``, ``Pipeline``, ``GridSearchCV`` and pickle.
+classification or regression head: Adam from a learning rate of 1e-3 on a
+cosine schedule, for a number of epochs chosen from the data size (about
+4,000 gradient steps), a fraction of the reference implementations' 1,500
+epochs (``epochs=1500, lr_schedule="plateau"`` is their protocol). They
+take series in every layout :func:`sigconv.validation.check_series`
+accepts, series of unequal length included, and work with ``clone``, ``Pipeline``, ``GridSearchCV`` and pickle.
 
 - classifiers: :class:`FCNClassifier`, :class:`ResNetClassifier`,
   :class:`InceptionTimeClassifier`, :class:`WaveNetClassifier`,

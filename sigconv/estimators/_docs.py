@@ -43,7 +43,9 @@ reduce_lr_patience : int, default=50
     Extra Keras callbacks. They are deep-copied at each :meth:`fit`, so
     the objects passed are never changed; they run after sigconv's own
     callbacks (history, learning-rate schedule, validation, time budget,
-    checkpoint).
+    checkpoint). Batch-level hooks (``on_train_batch_end``) run once per
+    16 batches: the model is compiled with ``steps_per_execution=16``
+    (1 on the PyTorch backend, which accepts no other value).
 checkpoint_dir : str, os.PathLike or None, default=None
     Directory (created if missing) where a checkpoint is written every
     ``checkpoint_every`` epochs and at the end of training: one file,
@@ -123,13 +125,13 @@ feature_names_in_ : ndarray of shape (n_features_in_,)
 _EPOCHS = """\
 epochs : int or None, default=None
     Number of training epochs. None chooses it from the data: enough
-    epochs for about 2,000 gradient steps (``ceil(2000 / steps_per_epoch)``
+    epochs for about 4,000 gradient steps (``ceil(4000 / steps_per_epoch)``
     with ``steps_per_epoch = ceil(n_train / batch_size)``), at least 20 and
-    at most 150: many epochs for small data sets, fewer for large ones.
-    With the default cosine ``lr_schedule`` this reached the published
-    accuracies of the papers' 1,500 to 2,000 epochs on the UCR sets of
-    ``benchmarks/ucr_accuracy.py`` in a fraction of the time; the papers'
-    protocol is ``epochs=1500, lr_schedule="plateau"``.
+    at most 300: many epochs for small data sets, fewer for large ones.
+    With the default cosine ``lr_schedule`` this is a fraction of the
+    papers' 1,500 to 2,000 epochs (``epochs=1500, lr_schedule="plateau"``
+    is their protocol); ``benchmarks/ucr_accuracy.py`` measures what it
+    gives on UCR data sets.
 """
 
 _CLASSIFIER_TARGETS = """\
