@@ -23,14 +23,20 @@ def _gallery(args):
 
 
 def _stdin_chunks(stream, n_channels, fmt, chunk_size):
-    """Chunks ``(n, n_channels)`` from a binary stream of float32 samples or of text lines."""
+    """Chunks ``(n_channels, n)`` from a binary stream of float32 samples or of text lines.
+
+    Each read takes what the stream holds at that moment (``read1``), up to
+    ``chunk_size`` samples' worth, so a live stream is scored as it arrives
+    rather than once ``chunk_size`` samples have piled up.
+    """
     import numpy as np  # noqa: PLC0415
 
+    read = stream.read1 if hasattr(stream, "read1") else stream.read
     if fmt == "f32":
         frame = 4 * n_channels
         leftover = b""
         while True:
-            data = stream.read1(frame * chunk_size) if hasattr(stream, "read1") else stream.read(frame * chunk_size)
+            data = read(frame * chunk_size)
             if not data:
                 return
             data = leftover + data
@@ -38,19 +44,35 @@ def _stdin_chunks(stream, n_channels, fmt, chunk_size):
             leftover = data[usable:]
             if usable:
                 yield np.frombuffer(data[:usable], dtype="<f4").reshape(-1, n_channels).T
-        return
-    rows = []
-    for line in stream:
-        line = line.decode() if isinstance(line, bytes) else line
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        rows.append([float(v) for v in line.replace(",", " ").split()])
-        if len(rows) >= chunk_size:
+    leftover = b""
+    while True:
+        data = read(32 * n_channels * chunk_size)
+        if not data:
+            break
+        *lines, leftover = (leftover + data).split(b"\n")
+        rows = _parse_rows(lines)
+        if rows:
             yield _rows(rows)
-            rows = []
+    rows = _parse_rows([leftover])
     if rows:
         yield _rows(rows)
+
+
+def _parse_rows(lines):
+    """Numbers of each text line (spaces or commas); blank lines and ``#`` comments skipped."""
+    rows = []
+    for line in lines:
+        line = line.decode().strip()
+        if line and not line.startswith("#"):
+            try:
+                rows.append([float(v) for v in line.replace(",", " ").split()])
+            except ValueError:
+                raise ValueError(
+                    f"standard input line {line[:80]!r} is not numbers: --format text takes one "
+                    "line per time step holding one number per channel, separated by spaces or "
+                    "commas (use --format f32 for raw float32 samples)."
+                ) from None
+    return rows
 
 
 def _rows(rows):

@@ -2,7 +2,10 @@
 
 import io
 import json
+import os
 import sys
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -81,3 +84,32 @@ def test_monitor_reports_bad_rows_and_errors(model_path, tmp_path, monkeypatch, 
     assert main(["monitor", str(model_path), "-"]) == 2
     assert "--sr is required when reading standard input" in capsys.readouterr().err
     assert main(["monitor", str(model_path), str(tmp_path / "missing.npy"), "--sr", "1"]) == 2
+
+
+def test_monitor_scores_a_live_stream_as_it_arrives(model_path, monkeypatch, capsys):
+    # Rows written, then a pause longer than --timeout, then more rows: the first rows are
+    # scored before the pause (an alarm per window with k=n=1), the pause is one stall.
+    read_end, write_end = os.pipe()
+
+    def writer():
+        with os.fdopen(write_end, "wb") as out:
+            for part in range(2):
+                out.write("".join(f"{v}\n" for v in np.linspace(-1, 1, 64).tolist()).encode())
+                out.flush()
+                time.sleep(1.0 if part == 0 else 0.0)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(os.fdopen(read_end, "rb")))
+    assert main(["monitor", str(model_path), "-", "--sr", "100", "--timeout", "0.5",
+                 "--k", "1", "--n", "1", "--healthy-class", "none-healthy"]) == 0
+    thread.join()
+    kinds = [line["kind"] for line in _lines(capsys)]
+    assert kinds[0] == "alarm"
+    assert kinds.count("stalled") == 1
+
+
+def test_monitor_names_a_line_that_is_not_numbers(model_path, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"1.0\nabc\n")))
+    assert main(["monitor", str(model_path), "-", "--sr", "10"]) == 2
+    assert "standard input line 'abc' is not numbers" in capsys.readouterr().err

@@ -58,6 +58,22 @@ def test_sliding_windows_values_and_labels():
     assert windows.transform_y([y, y[:5]]).tolist() == [0, 1, 2, 0]
 
 
+def test_sliding_windows_first_in_a_pipeline(loudness):
+    # A fitted pipeline predicts one label per window straight from a recording, and
+    # SlidingWindows feeds sigconv's transformers as any batch of series.
+    from sklearn.pipeline import Pipeline
+
+    from sigconv.transformers import GramianAngularField
+
+    x = _stream()
+    windows = SlidingWindows(window=16, hop=8).fit(x)
+    monitor = Pipeline([("windows", windows), ("classify", loudness)])
+    np.testing.assert_array_equal(monitor.predict(x), loudness.predict(windows.transform(x)))
+    assert (monitor.predict(x)[-5:] == "fault").all()
+    images = make_pipeline(SlidingWindows(window=16, hop=8), GramianAngularField(flatten=True))
+    assert images.fit_transform(x).shape == (49, 16 * 16 * 2)
+
+
 def test_sliding_windows_standardize_and_errors():
     x = np.random.default_rng(0).normal(3, 5, size=(1, 100))
     out = SlidingWindows(window=20, hop=10, standardize=True).fit_transform(x)
