@@ -12,6 +12,7 @@ __all__ = ["class_activation_map", "grad_cam", "image_map_to_series"]
 
 _POOLS = (keras.layers.GlobalAveragePooling1D, keras.layers.GlobalAveragePooling2D)
 _BATCH = 64
+_CLASS_HINT = "It indexes the network outputs (the columns of predict_proba, classes_ of a classifier)."
 
 
 def class_activation_map(model_or_estimator, X, *, class_index=None):
@@ -65,7 +66,9 @@ def class_activation_map(model_or_estimator, X, *, class_index=None):
     model = model_of(model_or_estimator)
     pool, dense = _cam_head(model)
     n_outputs = int(dense.kernel.shape[-1])
-    class_index = check_int(class_index, "class_index", min_value=0, max_value=n_outputs - 1, allow_none=True)
+    class_index = check_int(
+        class_index, "class_index", min_value=0, max_value=n_outputs - 1, allow_none=True, hint=_CLASS_HINT
+    )
     inputs = keras_inputs(model_or_estimator, X, model)
     image = _image_tensor(model)
     outputs = [pool.input, model.outputs[0]] + ([] if image is None else [image])
@@ -264,7 +267,9 @@ def grad_cam(model_or_estimator, X, *, layer=None, class_index=None):
         )
     holder = _Holder()
     probed, n_outputs = _probed_model(owner, target, holder)
-    class_index = check_int(class_index, "class_index", min_value=0, max_value=n_outputs - 1, allow_none=True)
+    class_index = check_int(
+        class_index, "class_index", min_value=0, max_value=n_outputs - 1, allow_none=True, hint=_CLASS_HINT
+    )
     inputs = keras_inputs(model_or_estimator, X, model)
     maps, image = [], None
     for start in range(0, len(inputs.batch), _BATCH):
