@@ -18,6 +18,7 @@ __all__ = [
     "CONV_LAYERS",
     "Inputs",
     "all_layers",
+    "conv_layer",
     "find_layer",
     "keras_inputs",
     "layer_summary",
@@ -107,3 +108,22 @@ def find_layer(model, name, param="layer"):
 def all_layers(model):
     """Every layer, nested models' layers included, input layers left out, in graph order."""
     return [layer for layer in _all_layers(model) if not isinstance(layer, keras.layers.InputLayer)]
+
+
+def conv_layer(model, layer=None):
+    """The ``Conv1D`` or ``Conv2D`` layer called ``layer``, or the first one when None."""
+    conv = [candidate for candidate in all_layers(model) if isinstance(candidate, CONV_LAYERS)]
+    if layer is None:
+        if not conv:
+            raise ValueError(
+                f"The network {model.name!r} has no Conv1D or Conv2D layer; its layers are "
+                f"{layer_summary(all_layers(model))}."
+            )
+        return conv[0]
+    _, found = find_layer(model, layer)
+    if not isinstance(found, CONV_LAYERS):
+        raise ValueError(
+            f"layer={layer!r} is a {type(found).__name__}, not a Conv1D or Conv2D layer. "
+            f"Convolution layers of this network: {', '.join(repr(c.name) for c in conv) or 'none'}."
+        )
+    return found

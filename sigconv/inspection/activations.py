@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from ._models import CONV_LAYERS, all_layers, find_layer, keras_inputs, layer_summary, model_of
+from ._models import all_layers, conv_layer, find_layer, keras_inputs, model_of
 
 __all__ = ["conv_filters", "layer_activations"]
 
@@ -107,22 +107,7 @@ def conv_filters(model_or_estimator, layer=None):
     >>> conv_filters(model).shape
     (4, 2, 5)
     """
-    model = model_of(model_or_estimator)
-    conv = [candidate for candidate in all_layers(model) if isinstance(candidate, CONV_LAYERS)]
-    if layer is None:
-        if not conv:
-            raise ValueError(
-                f"The network {model.name!r} has no Conv1D or Conv2D layer; its layers are "
-                f"{layer_summary(all_layers(model))}."
-            )
-        found = conv[0]
-    else:
-        _, found = find_layer(model, layer)
-        if not isinstance(found, CONV_LAYERS):
-            raise ValueError(
-                f"layer={layer!r} is a {type(found).__name__}, not a Conv1D or Conv2D layer. "
-                f"Convolution layers of this network: {', '.join(repr(c.name) for c in conv) or 'none'}."
-            )
+    found = conv_layer(model_of(model_or_estimator), layer)
     kernel = np.asarray(keras.ops.convert_to_numpy(found.kernel), dtype=np.float32)
     # Keras kernels are (k, c_in, n_filters) and (kh, kw, c_in, n_filters): filters first.
     return np.ascontiguousarray(np.moveaxis(kernel, -1, 0) if kernel.ndim == 4 else kernel.transpose(2, 1, 0))
