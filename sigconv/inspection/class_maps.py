@@ -96,7 +96,7 @@ def _cam_head(model):
         below, position = chain[position], position + 1
     pool = chain[position] if position < len(chain) else None
     ok = ok and isinstance(pool, _POOLS) and below.input is pool.output
-    ok = ok and (position == 0 or chain[0] is dense or chain[0].input is dense.output)
+    ok = ok and (chain[0] is dense or chain[0].input is dense.output)  # the Activation follows the Dense
     if not ok:
         shown = layer_summary(reversed(chain[: position + 1]))
         raise ValueError(
