@@ -5,10 +5,11 @@ import re
 
 import keras
 import numpy as np
+import pandas as pd
 import pytest
 
 import sigconv.inspection as inspection
-from sigconv.estimators import FCNClassifier, InceptionTimeClassifier
+from sigconv.estimators import FCNClassifier, FCNRegressor, InceptionTimeClassifier
 from sigconv.inspection import (
     class_activation_map,
     conv_filters,
@@ -83,6 +84,8 @@ def test_layer_activations_of_an_estimator_match_a_keras_extractor():
     # any layout check_series accepts: (n, c, t) and a DataFrame give the same numbers
     three_d = layer_activations(clf, X[:, None, :], layers=["fcn_block0_conv"])
     np.testing.assert_array_equal(three_d["fcn_block0_conv"], out["fcn_block0_conv"])
+    frame = layer_activations(clf, pd.DataFrame(X), layers=["fcn_block0_conv"])
+    np.testing.assert_array_equal(frame["fcn_block0_conv"], out["fcn_block0_conv"])
 
 
 def test_layer_activations_of_a_keras_model_and_of_ensemble_members():
@@ -303,6 +306,15 @@ def test_grad_cam_of_an_all_zero_map_is_zero_not_nan():
     model = keras.Model(inputs, keras.layers.Dense(2)(keras.layers.GlobalAveragePooling1D()(conv(inputs))))
     cam = grad_cam(model, series(n_timepoints=10))
     assert cam.shape == (5, 10) and np.all(cam == 0)
+
+
+def test_grad_cam_and_cam_of_a_regressor_explain_its_output():
+    X, _ = waves()
+    reg = FCNRegressor(filters=(2,), kernel_sizes=(3,), epochs=1, random_state=0).fit(X, X.max(axis=1))
+    cam = class_activation_map(reg, X)
+    assert cam.shape == (8, 24)
+    np.testing.assert_allclose(cam.mean(axis=1) + numpy(reg.model_.layers[-1].bias)[0], reg.predict(X), rtol=1e-4, atol=1e-5)
+    assert grad_cam(reg, X).shape == (8, 24)
 
 
 def test_grad_cam_of_an_ensemble_member():
