@@ -8,10 +8,11 @@ Subpackages, in the order imports point (each imports only those above it):
 - :mod:`sigconv.layers`: the same transforms as Keras 3 layers (images made on the GPU);
 - :mod:`sigconv.networks`: Keras 3 network builders (FCN, ResNet, InceptionTime, ...);
 - :mod:`sigconv.estimators`: scikit-learn estimators around the networks;
+- :mod:`sigconv.inspection`: activations, kernels, CAM and Grad-CAM of trained networks;
 - :mod:`sigconv.datasets`: UCR/UEA loaders and synthetic generators;
 - :mod:`sigconv.io`: recordings (CSV, Parquet, audio, NumPy, CWRU .mat) and resampling;
 - :mod:`sigconv.monitoring`: sliding windows, streaming prediction, alarms;
-- :mod:`sigconv.plot`: galleries and figures (matplotlib).
+- :mod:`sigconv.plot`: galleries and figures of trained networks (matplotlib).
 
 ``import sigconv`` is light: subpackages load on first use, and nothing
 here imports TensorFlow or pyts.
@@ -26,6 +27,7 @@ _SUBPACKAGES = (
     "estimators",
     "exceptions",
     "functional",
+    "inspection",
     "io",
     "layers",
     "monitoring",

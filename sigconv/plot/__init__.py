@@ -1,9 +1,32 @@
-"""Figures (matplotlib): transform galleries.
+"""Figures (matplotlib): transform galleries and what a trained network does.
 
 Every function returns a :class:`matplotlib.figure.Figure` and never touches
 pyplot's global state, so it works headless and inside notebooks alike.
+
+- :mod:`~sigconv.plot.gallery`: every transform of one series per class;
+- :mod:`~sigconv.plot.inspection`: training history, confusion matrix,
+  convolution kernels, activations, class activation maps and Grad-CAM
+  (computed by :mod:`sigconv.inspection`).
 """
 
 from .gallery import default_transformers, plot_transform_gallery, write_gallery
+from .inspection import (
+    plot_activations,
+    plot_class_activation_map,
+    plot_confusion_matrix,
+    plot_filters,
+    plot_grad_cam,
+    plot_history,
+)
 
-__all__ = ["default_transformers", "plot_transform_gallery", "write_gallery"]
+__all__ = [
+    "default_transformers",
+    "plot_activations",
+    "plot_class_activation_map",
+    "plot_confusion_matrix",
+    "plot_filters",
+    "plot_grad_cam",
+    "plot_history",
+    "plot_transform_gallery",
+    "write_gallery",
+]
