@@ -196,12 +196,13 @@ def time_warp(x, *, n_knots=4, sigma=0.2, rng=None):
     timepoint, ``w(t) = (n_timepoints - 1) * S(t) / S(n_timepoints - 1)``
     with ``S(t) = \\int_0^t s``; the output is the series read at the warped
     times, ``x(w(t))``, by linear interpolation. The first and last values
-    are kept, and ``sigma=0`` returns ``x`` unchanged.
+    are kept, and ``sigma=0`` (or a series of one timepoint) returns ``x``
+    unchanged.
 
     Parameters
     ----------
     x : ndarray of shape (..., n_timepoints)
-        Series, time on the last axis, ``n_timepoints >= 2``.
+        Series, time on the last axis.
     n_knots : int, default=4
         Number of interior knots of the speed curve, >= 1: more knots give
         a more wiggly warp. The default is that of Um et al.
@@ -243,11 +244,8 @@ def time_warp(x, *, n_knots=4, sigma=0.2, rng=None):
     params = check_time_warp_params(n_knots, sigma)
     rng = _rng(rng)
     n_timepoints = x.shape[-1]
-    if n_timepoints < 2:
-        raise ValueError(
-            f"time_warp needs series of at least 2 timepoints; got x of shape {x.shape}. "
-            "Drop time_warp for series this short."
-        )
+    if n_timepoints == 1:  # the only warp of one timepoint onto itself
+        return x.copy()
     knots = np.linspace(0.0, n_timepoints - 1, params["n_knots"] + 2)
     speeds_at_knots = rng.normal(1.0, params["sigma"], size=x.shape[:-1] + (len(knots),))
     steps = np.arange(n_timepoints, dtype=np.float64)
