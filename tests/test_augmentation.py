@@ -186,9 +186,9 @@ def _spy_augment(monkeypatch):
     seen = []
     original = TrainingBatches._augment
 
-    def spy(self, series, rows, rng):
-        out = original(self, series, rows, rng)
-        seen.append((np.array(series), np.array(out)))
+    def spy(self, series, rng):
+        out = original(self, series, rng)
+        seen.append((series, out))
         return out
 
     monkeypatch.setattr(TrainingBatches, "_augment", spy)
@@ -224,7 +224,8 @@ def test_augmentation_is_reproducible_from_random_state():
 def test_new_draws_at_every_epoch():
     X, y = waves(n=8)
     batches = TrainingBatches(
-        np.ascontiguousarray(X[:, :, None]), y, np.ones(8, np.float32), batch_size=8, seed=0, augmentation=JITTER
+        X[:, None, :], y, np.ones(8, np.float32), batch_size=8, seed=0, augmentation=JITTER,
+        to_keras=lambda series: series.transpose(0, 2, 1),
     )
     batches.on_epoch_begin()
     first = batches[0][0]
@@ -237,11 +238,15 @@ def test_unequal_lengths_are_augmented_before_padding(monkeypatch):
     seen = _spy_augment(monkeypatch)
     X, y = waves()
     X = [x[:n] for x, n in zip(X, np.linspace(20, 32, 20).astype(int))]
-    clf = LSTMClassifier(units=(3,), epochs=1, random_state=0, augmentation=Augmenter([("time_warp", {})]))
-    clf.fit(X, y)  # the LSTM masks its padding value: any change to it would raise or be learnt
-    for before, after in seen:
-        padded = before == np.float32(clf._pad_value)
-        np.testing.assert_array_equal(after[padded], before[padded])
+    clf = LSTMClassifier(
+        units=(3,), epochs=1, batch_size=10, random_state=0, augmentation=Augmenter([("time_warp", {})])
+    )
+    clf.fit(X, y)  # the LSTM masks its padding value: augmenting it would make it a signal
+    assert seen
+    for before, after in seen:  # lists of unpadded series, augmented at their own length
+        assert isinstance(before, list) and len({x.shape[-1] for x in before}) > 1
+        assert [x.shape for x in after] == [x.shape for x in before]
+        assert all(not np.array_equal(a, b) for a, b in zip(after, before))
     assert clf.predict(X).shape == (20,)
 
 

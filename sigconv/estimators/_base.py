@@ -12,6 +12,7 @@ of any length, embeddings, pickling and saving.
 
 import contextlib
 import copy
+import functools
 import math
 import numbers
 import os
@@ -189,14 +190,18 @@ class BaseDeepEstimator(BaseEstimator):
         weights = self._weigh(weights, y_fit, class_weights)
         self._check_weights(weights, y_fit, targets)
 
-        X_fit = X if isinstance(X, DiskSeries) else self._to_keras(
-            X, pad_length if ragged else n_timepoints, masked=ragged
-        )
+        # Batches made per step (augmentation, X on disk) convert the series when they are read.
+        to_keras = functools.partial(self._to_keras, length=pad_length if ragged else n_timepoints, masked=ragged)
+        batched = params["augmentation"] is not None or isinstance(X, DiskSeries)
+        X_fit = X if batched else to_keras(X)
         validation = None
         if params["validation_split"] is not None:
             train, held_out = self._split(y_fit, targets, params["validation_split"], params["random_state"])
-            validation = (X_fit[held_out], y_fit[held_out], weights[held_out])
-            X_fit, y_fit, weights, lengths = X_fit[train], y_fit[train], weights[train], lengths[train]
+            X_val = _take(X_fit, held_out)
+            if batched and not isinstance(X_val, DiskSeries):
+                X_val = to_keras(X_val)
+            validation = (X_val, y_fit[held_out], weights[held_out])
+            X_fit, y_fit, weights = _take(X_fit, train), y_fit[train], weights[train]
         elif validation_data is not None:
             validation = self._check_validation_data(
                 validation_data, n_channels, n_timepoints, pad_length, targets, class_weights
@@ -220,7 +225,7 @@ class BaseDeepEstimator(BaseEstimator):
                 validation,
                 batch_size,
                 params,
-                lengths=lengths if ragged else None,
+                to_keras=to_keras,
             )
 
         _check_feature_names(self, raw_X, reset=True)
@@ -692,12 +697,13 @@ class BaseDeepEstimator(BaseEstimator):
 
     # training --------------------------------------------------------------------------------
 
-    def _train(self, model, X, y, weights, validation, batch_size, params, *, lengths=None):
+    def _train(self, model, X, y, weights, validation, batch_size, params, *, to_keras=None):
         """Fit ``model`` with the training callbacks; resume from a checkpoint if there is one.
 
-        ``X`` is in Keras layout, or a :class:`DiskSeries`; ``lengths`` are
-        the lengths of padded series (None when not padded), so that
-        augmentation leaves the padding alone.
+        ``X`` is in Keras layout; or, with ``augmentation`` or series on
+        disk, the validated series (array, list of unequal lengths, or
+        :class:`DiskSeries`) that ``to_keras`` converts batch by batch,
+        after augmentation.
         """
         directory = params["checkpoint_dir"]
         checkpoint = None
@@ -770,13 +776,15 @@ class BaseDeepEstimator(BaseEstimator):
                     weights,
                     batch_size=batch_size,
                     seed=int(np.random.SeedSequence().entropy % 2**32) if seed is None else seed,
+                    to_keras=to_keras,
                     augmentation=params["augmentation"],
-                    lengths=lengths,
                     initial_epoch=done,
                 )
                 X, y, weights = batches, None, None
             if validation is not None and isinstance(validation[0], DiskSeries):
-                validation = TrainingBatches(*validation, batch_size=batch_size, seed=0, shuffle=False)
+                validation = TrainingBatches(
+                    *validation, batch_size=batch_size, seed=0, to_keras=to_keras, shuffle=False
+                )
             try:
                 model.fit(
                     X,
@@ -1047,6 +1055,11 @@ def store_params(estimator, arguments):
     for name, value in arguments.items():
         if name not in ("self", "__class__"):
             setattr(estimator, name, value)
+
+
+def _take(X, index):
+    """The series ``index`` of an array, a :class:`DiskSeries` or a list of series."""
+    return [X[i] for i in index] if isinstance(X, list) else X[index]
 
 
 def _show(label):

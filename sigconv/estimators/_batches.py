@@ -7,7 +7,9 @@
   refused with the index of the sample in the file;
 - :class:`TrainingBatches`: a ``keras.utils.PyDataset`` that shuffles the
   training series at each epoch, reads each batch (from memory or disk),
-  augments it and hands it to Keras channel-last. Its random draws follow
+  augments it and converts it with the estimator's own ``_to_keras``
+  (layout, padding), so subclasses that change that conversion get
+  augmented and on-disk batches in their own input format. Its random draws follow
   from a seed, the epoch and the batch index only, so a fit is
   reproducible whatever order Keras asks for the batches in.
 """
@@ -105,17 +107,20 @@ class TrainingBatches(keras.utils.PyDataset):
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, length, n_channels) or DiskSeries
-        Training series: in Keras layout in memory, or on disk.
+    X : ndarray of shape (n_samples, n_channels, n_timepoints), list of ndarray or DiskSeries
+        Training series as :func:`~sigconv.validation.check_series` returns
+        them (a list for unequal lengths), or on disk.
     y, weights : ndarray
         Keras targets and sample weights, one row per series.
     batch_size : int
     seed : int
         Seed of the shuffling and augmentation draws.
+    to_keras : callable
+        Turns a batch of series (an array or a list) into the network's
+        input: the estimator's ``_to_keras`` (layout, padding), so a batch
+        is what the estimator would have made of the same series.
     augmentation : Augmenter or None
-        Applied to each series over its own length (padding is left alone).
-    lengths : ndarray of shape (n_samples,) or None
-        Length of each series before padding; None: all of ``length``.
+        Applied to each series over its own length, before padding.
     shuffle : bool
         Draw a new order of the series at each epoch.
     initial_epoch : int
@@ -123,12 +128,12 @@ class TrainingBatches(keras.utils.PyDataset):
     """
 
     def __init__(
-        self, X, y, weights, *, batch_size, seed, augmentation=None, lengths=None, shuffle=True, initial_epoch=0
+        self, X, y, weights, *, batch_size, seed, to_keras, augmentation=None, shuffle=True, initial_epoch=0
     ):
         super().__init__(workers=1, use_multiprocessing=False)
         self.X, self.y, self.weights = X, y, weights
-        self.batch_size, self.seed = batch_size, seed
-        self.augmentation, self.lengths, self.shuffle = augmentation, lengths, shuffle
+        self.batch_size, self.seed, self.to_keras = batch_size, seed, to_keras
+        self.augmentation, self.shuffle = augmentation, shuffle
         self.epoch = initial_epoch - 1
         self.order = np.arange(len(y))
         self.error = None  # the last input error, re-raised by fit (tf.data wraps exceptions)
@@ -145,29 +150,30 @@ class TrainingBatches(keras.utils.PyDataset):
     def __getitem__(self, index):
         try:
             return self._batch(index)
-        except (SeriesValueError, SeriesTypeError) as exc:
+        except (TypeError, ValueError) as exc:
             self.error = exc
             raise
 
     def _batch(self, index):
         rows = np.sort(self.order[index * self.batch_size : (index + 1) * self.batch_size])
         if isinstance(self.X, DiskSeries):
-            series = self.X.read(rows)  # (k, c, t)
+            series = self.X.read(rows)
+        elif isinstance(self.X, list):
+            series = [self.X[i] for i in rows]
         else:
-            series = self.X[rows].transpose(0, 2, 1)
+            series = self.X[rows]
         if self.augmentation is not None:
-            rng = np.random.default_rng([self.seed, max(self.epoch, 0), index])
-            series = self._augment(series, rows, rng)
-        x = np.ascontiguousarray(series.transpose(0, 2, 1), dtype=np.float32)
-        return x, self.y[rows], self.weights[rows]
+            series = self._augment(series, np.random.default_rng([self.seed, max(self.epoch, 0), index]))
+        return self.to_keras(series), self.y[rows], self.weights[rows]
 
-    def _augment(self, series, rows, rng):
-        length = series.shape[-1]
-        if self.lengths is None or np.all(self.lengths[rows] == length):
+    def _augment(self, series, rng):
+        if not isinstance(series, list):
             return self.augmentation(series, rng=rng)
-        series = np.array(series, dtype=np.float32)  # padded: each series over its own length
-        lengths = self.lengths[rows]
-        for n in np.unique(lengths):
-            hit = np.flatnonzero(lengths == n)
-            series[hit, :, :n] = self.augmentation(series[hit, :, :n], rng=rng)
-        return series
+        out = list(series)  # unequal lengths: series of one length at a time
+        lengths = np.array([x.shape[-1] for x in series])
+        for length in np.unique(lengths):
+            hit = np.flatnonzero(lengths == length)
+            augmented = self.augmentation(np.stack([series[i] for i in hit]), rng=rng)
+            for i, x in zip(hit, augmented):
+                out[i] = x
+        return out
