@@ -4,6 +4,7 @@ import pickle
 import re
 import tracemalloc
 
+import keras
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -381,3 +382,22 @@ def test_memmap_shape_errors(tmp_path):
         clf.predict(_memmap(tmp_path, X[:, None, :, None], "X4.npy"))
     with pytest.raises(ValueError, match=re.escape("X has 16 features, but FCNClassifier is expecting 32")):
         clf.predict(_memmap(tmp_path, X[:, :16], "X16.npy"))
+
+
+class _Kill(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 1:
+            raise KeyboardInterrupt("simulated kill")
+
+
+@pytest.mark.slow
+def test_interrupted_augmented_memmap_fit_resumes(tmp_path):
+    X, y = waves()
+    disk = _memmap(tmp_path, X)
+    params = dict(epochs=4, augmentation=JITTER, checkpoint_dir=str(tmp_path / "ckpt"), validation_split=0.2)
+    with pytest.raises(KeyboardInterrupt):
+        tiny(**params, callbacks=[_Kill()]).fit(disk, y)
+    resumed = tiny(**params).fit(disk, y)
+    uninterrupted = tiny(**{**params, "checkpoint_dir": None}).fit(disk, y)
+    assert resumed.n_epochs_ == 4 and len(resumed.history_["val_loss"]) == 4
+    assert resumed.history_["loss"][:2] == uninterrupted.history_["loss"][:2]
