@@ -14,8 +14,8 @@
   reproducible whatever order Keras asks for the batches in.
 """
 
-import numpy as np
 import keras
+import numpy as np
 
 from ..exceptions import SeriesTypeError, SeriesValueError
 
