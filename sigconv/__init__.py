@@ -6,6 +6,7 @@ Subpackages, in the order imports point (each imports only those above it):
 - :mod:`sigconv.functional`: pure NumPy signal-to-image functions;
 - :mod:`sigconv.transformers`: scikit-learn transformers over them;
 - :mod:`sigconv.layers`: the same transforms as Keras 3 layers (images made on the GPU);
+- :mod:`sigconv.augmentation`: random series transformations for training;
 - :mod:`sigconv.networks`: Keras 3 network builders (FCN, ResNet, InceptionTime, ...);
 - :mod:`sigconv.estimators`: scikit-learn estimators around the networks;
 - :mod:`sigconv.inspection`: activations, kernels, CAM and Grad-CAM of trained networks;
@@ -23,6 +24,7 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBPACKAGES = (
+    "augmentation",
     "datasets",
     "estimators",
     "exceptions",

@@ -9,6 +9,7 @@ fail are skipped, each with its reason.
 import pytest
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
+from sigconv.augmentation import Augmenter
 from sigconv.estimators import (
     BaseDeepClassifier,
     FCNClassifier,
@@ -71,6 +72,7 @@ def _checks(estimators, marks=()):
     params = []
     for estimator in estimators:
         name = type(estimator).__name__ + ("-bidirectional" if getattr(estimator, "bidirectional", False) else "")
+        name += "-augmented" if estimator.augmentation is not None else ""
         checks = estimator_checks_generator(
             estimator, legacy=True, expected_failed_checks=expected_failed_checks(estimator), mark="skip"
         )
@@ -87,7 +89,11 @@ def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
+_AUGMENTER = Augmenter([("time_warp", {}), ("jitter", {})])
+
 _SLOW = [
+    FCNClassifier(augmentation=_AUGMENTER, **_FCN),
+    FCNRegressor(augmentation=_AUGMENTER, **_FCN),
     FCNRegressor(**_FCN),
     ResNetClassifier(**_RESNET),
     ResNetRegressor(**_RESNET),

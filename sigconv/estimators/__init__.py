@@ -7,6 +7,9 @@ cosine schedule, for a number of epochs chosen from the data size (about
 epochs (``epochs=1500, lr_schedule="plateau"`` is their protocol). They
 take series in every layout :func:`sigconv.validation.check_series`
 accepts, series of unequal length included, and work with ``clone``, ``Pipeline``, ``GridSearchCV`` and pickle.
+``augmentation=`` (a :class:`sigconv.augmentation.Augmenter`) augments the
+training batches, and an ``X`` given as a :class:`numpy.memmap` is read from
+disk batch by batch (see ``docs/augmentation.md``).
 
 - classifiers: :class:`FCNClassifier`, :class:`ResNetClassifier`,
   :class:`InceptionTimeClassifier`, :class:`WaveNetClassifier`,

@@ -12,6 +12,7 @@ of any length, embeddings, pickling and saving.
 
 import contextlib
 import copy
+import functools
 import math
 import numbers
 import os
@@ -25,9 +26,11 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_feature_names, check_is_fitted, column_or_1d
 
+from ..augmentation import Augmenter
 from ..networks import add_classification_head, add_regression_head, build_network
 from ..validation import check_bool, check_float, check_int, check_option, check_series, is_ragged, series_lengths
 from . import _callbacks
+from ._batches import DiskSeries, TrainingBatches
 from ._checkpoint import CHECKPOINT_NAME, Checkpoint, fingerprint, read_checkpoint, restore_checkpoint
 from ._context import check_distribution, distribution_scope, dtype_policy, seeded
 from ._serialization import estimator_class, from_json, model_from_bytes, model_to_bytes, read_estimator_file, save_estimator
@@ -87,7 +90,13 @@ class BaseDeepEstimator(BaseEstimator):
       series run at their own length. A prediction never depends on the
       other series passed with it;
     - a fresh Keras model is built at every ``fit`` (unless it resumes
-      from a checkpoint).
+      from a checkpoint);
+    - an ``X`` that is a :class:`numpy.memmap` (``np.load(path,
+      mmap_mode="r")``) is never read whole: ``fit``, ``predict`` and
+      ``embed`` read it a batch of rows at a time (see the ``X`` parameter
+      of :meth:`fit`);
+    - with ``augmentation``, or with ``X`` on disk, training batches are made
+      at each step by a ``keras.utils.PyDataset``, shuffled at each epoch.
     """
 
     _network = None
@@ -138,7 +147,15 @@ class BaseDeepEstimator(BaseEstimator):
             Training series: a 2D array for univariate series, a 3D array,
             a wide DataFrame (one row per series), or a list of 1D or 2D
             arrays for series of unequal length (see the class docstring
-            for how they are padded).
+            for how they are padded). A :class:`numpy.memmap` (what
+            ``np.load(path, mmap_mode="r")`` returns) of shape
+            ``(n_samples, n_timepoints)`` or ``(n_samples, n_channels,
+            n_timepoints)`` is read from disk batch by batch, each batch
+            converted to float32 and checked for NaN and inf (which raise
+            with the index of the sample in the file) when it is read, so
+            data larger than memory can be trained on; ``validation_split``
+            batches from the same file, and ``validation_data`` is read
+            into memory.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Class labels of any type (classifiers) or real targets
             (regressors).
@@ -159,7 +176,7 @@ class BaseDeepEstimator(BaseEstimator):
         params = self._check_params()
         self._check_validation_params(params, validation_data)
         raw_X = X
-        X = check_series(X)
+        X = DiskSeries(X) if isinstance(X, np.memmap) else check_series(X)
         n_samples = len(X)
         ragged = is_ragged(X)
         n_channels = int(X[0].shape[0] if ragged else X.shape[1])
@@ -173,12 +190,18 @@ class BaseDeepEstimator(BaseEstimator):
         weights = self._weigh(weights, y_fit, class_weights)
         self._check_weights(weights, y_fit, targets)
 
-        X_fit = self._to_keras(X, pad_length if ragged else n_timepoints, masked=ragged)
+        # Batches made per step (augmentation, X on disk) convert the series when they are read.
+        to_keras = functools.partial(self._to_keras, length=pad_length if ragged else n_timepoints, masked=ragged)
+        batched = params["augmentation"] is not None or isinstance(X, DiskSeries)
+        X_fit = X if batched else to_keras(X)
         validation = None
         if params["validation_split"] is not None:
             train, held_out = self._split(y_fit, targets, params["validation_split"], params["random_state"])
-            validation = (X_fit[held_out], y_fit[held_out], weights[held_out])
-            X_fit, y_fit, weights = X_fit[train], y_fit[train], weights[train]
+            X_val = _take(X_fit, held_out)
+            if batched and not isinstance(X_val, DiskSeries):
+                X_val = to_keras(X_val)
+            validation = (X_val, y_fit[held_out], weights[held_out])
+            X_fit, y_fit, weights = _take(X_fit, train), y_fit[train], weights[train]
         elif validation_data is not None:
             validation = self._check_validation_data(
                 validation_data, n_channels, n_timepoints, pad_length, targets, class_weights
@@ -202,6 +225,7 @@ class BaseDeepEstimator(BaseEstimator):
                 validation,
                 batch_size,
                 params,
+                to_keras=to_keras,
             )
 
         _check_feature_names(self, raw_X, reset=True)
@@ -423,7 +447,18 @@ class BaseDeepEstimator(BaseEstimator):
             "jit_compile": _check_jit_compile(self.jit_compile),
             "distribution": check_distribution(self.distribution),
             "verbose": check_int(self.verbose, "verbose", min_value=0, max_value=2),
+            "augmentation": self._check_augmentation(getattr(self, "augmentation", None)),
         }
+
+    @staticmethod
+    def _check_augmentation(augmentation):
+        if augmentation is None or isinstance(augmentation, Augmenter):
+            return augmentation
+        raise TypeError(
+            "augmentation must be a sigconv.augmentation.Augmenter or None; got "
+            f"augmentation={augmentation!r}. Wrap the steps: "
+            "augmentation=Augmenter([('jitter', {'sigma': 0.03})])."
+        )
 
     @staticmethod
     def _check_callbacks(callbacks):
@@ -564,6 +599,8 @@ class BaseDeepEstimator(BaseEstimator):
 
     def _check_X_predict(self, X):
         _check_feature_names(self, X, reset=False)
+        if isinstance(X, np.memmap):
+            return DiskSeries(X, n_channels=self.n_channels_in_)
         return check_series(X, n_channels=self.n_channels_in_)
 
     def _keras_groups(self, X):
@@ -581,6 +618,12 @@ class BaseDeepEstimator(BaseEstimator):
                     "timepoints, or fit on a list of series of unequal length to get a network "
                     "that accepts any length."
                 )
+        if isinstance(X, DiskSeries):  # read from disk a chunk at a time
+            length = expected if expected is not None else max(X.shape[-1], self.pad_length_)
+            for index in X.chunks():
+                yield index, self._to_keras(X.read(index), length, masked=expected is None)
+            return
+        if expected is not None:
             yield np.arange(len(lengths)), self._to_keras(X, expected, masked=False)
             return
         target = np.maximum(lengths, self.pad_length_)
@@ -654,8 +697,14 @@ class BaseDeepEstimator(BaseEstimator):
 
     # training --------------------------------------------------------------------------------
 
-    def _train(self, model, X, y, weights, validation, batch_size, params):
-        """Fit ``model`` with the training callbacks; resume from a checkpoint if there is one."""
+    def _train(self, model, X, y, weights, validation, batch_size, params, *, to_keras=None):
+        """Fit ``model`` with the training callbacks; resume from a checkpoint if there is one.
+
+        ``X`` is in Keras layout; or, with ``augmentation`` or series on
+        disk, the validated series (array, list of unequal lengths, or
+        :class:`DiskSeries`) that ``to_keras`` converts batch by batch,
+        after augmentation.
+        """
         directory = params["checkpoint_dir"]
         checkpoint = None
         base_state = None
@@ -718,18 +767,43 @@ class BaseDeepEstimator(BaseEstimator):
         done = len(recorder.history.get("loss", []))
         stopped = monitor is not None and monitor.stopped
         if done < params["epochs"] and not stopped:
-            model.fit(
-                X,
-                y,
-                sample_weight=weights,
-                batch_size=batch_size,
-                epochs=params["epochs"],
-                initial_epoch=done,
-                verbose=params["verbose"],
-                callbacks=callbacks,
-                validation_data=validation,
-                shuffle=True,
-            )
+            batches = None
+            if params["augmentation"] is not None or isinstance(X, DiskSeries):
+                seed = params["random_state"]
+                batches = TrainingBatches(
+                    X,
+                    y,
+                    weights,
+                    batch_size=batch_size,
+                    seed=int(np.random.SeedSequence().entropy % 2**32) if seed is None else seed,
+                    to_keras=to_keras,
+                    augmentation=params["augmentation"],
+                    initial_epoch=done,
+                )
+                X, y, weights = batches, None, None
+            if validation is not None and isinstance(validation[0], DiskSeries):
+                validation = TrainingBatches(
+                    *validation, batch_size=batch_size, seed=0, to_keras=to_keras, shuffle=False
+                )
+            try:
+                model.fit(
+                    X,
+                    y,
+                    sample_weight=weights,
+                    batch_size=None if batches is not None else batch_size,
+                    epochs=params["epochs"],
+                    initial_epoch=done,
+                    verbose=params["verbose"],
+                    callbacks=callbacks,
+                    validation_data=validation,
+                    shuffle=True,
+                )
+            except Exception:
+                # tf.data turns an error raised while reading a batch into its own type
+                for source in (batches, validation):
+                    if isinstance(source, TrainingBatches) and source.error is not None:
+                        raise source.error from None
+                raise
         if monitor is not None and monitor.best_weights is not None:
             model.set_weights(monitor.best_weights)
         return recorder.history, model
@@ -981,6 +1055,11 @@ def store_params(estimator, arguments):
     for name, value in arguments.items():
         if name not in ("self", "__class__"):
             setattr(estimator, name, value)
+
+
+def _take(X, index):
+    """The series ``index`` of an array, a :class:`DiskSeries` or a list of series."""
+    return [X[i] for i in index] if isinstance(X, list) else X[index]
 
 
 def _show(label):

@@ -50,6 +50,17 @@ def fingerprint(estimator_name, params, arrays):
         if array is None:
             digest.update(b"none")
             continue
+        if isinstance(array, list):  # series of unequal lengths
+            digest.update(f"list{len(array)}".encode())
+            for series in array:
+                digest.update(f"{series.shape}".encode())
+                digest.update(np.ascontiguousarray(series).tobytes())
+            continue
+        if hasattr(array, "iter_chunks"):  # series on disk: hashed a chunk at a time
+            digest.update(f"disk{array.shape}".encode())
+            for chunk in array.iter_chunks():
+                digest.update(np.ascontiguousarray(chunk).tobytes())
+            continue
         array = np.ascontiguousarray(array)
         digest.update(f"{array.dtype.str}{array.shape}".encode())
         digest.update(array.tobytes() if array.dtype.kind != "O" else repr(array.tolist()).encode())

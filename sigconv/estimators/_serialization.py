@@ -6,8 +6,8 @@
   ``model.keras`` and ``estimator.json`` (class, parameters, fitted
   attributes, versions), no pickle, so loading a file runs no code from it;
 - :func:`to_json` / :func:`from_json`: a JSON encoding that keeps tuples,
-  dicts with non-string keys, NumPy arrays (with their dtype) and Keras
-  objects apart, so parameters and labels come back with their types.
+  dicts with non-string keys, NumPy arrays (with their dtype), augmenters
+  and Keras objects apart, so parameters and labels come back with their types.
 """
 
 import json
@@ -17,6 +17,8 @@ import zipfile
 
 import keras
 import numpy as np
+
+from ..augmentation import Augmenter
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "from_json", "load", "model_from_bytes", "model_to_bytes", "to_json"]
 
@@ -64,6 +66,8 @@ def to_json(value, name="value"):
         return {"__dict__": [[to_json(k, name), to_json(v, name)] for k, v in value.items()]}
     if isinstance(value, os.PathLike):
         return {"__path__": os.fspath(value)}
+    if isinstance(value, Augmenter):
+        return {"__augmenter__": to_json(value.steps, name)}
     if isinstance(value, (keras.layers.Layer, keras.callbacks.Callback)) or hasattr(value, "get_config"):
         try:
             return {"__keras__": keras.saving.serialize_keras_object(value)}
@@ -97,6 +101,8 @@ def from_json(value):
         return float(value["__float__"])
     if "__path__" in value:
         return value["__path__"]
+    if "__augmenter__" in value:
+        return Augmenter(from_json(value["__augmenter__"]))
     if "__keras__" in value:
         return keras.saving.deserialize_keras_object(value["__keras__"])
     raise ValueError(f"Unknown JSON tag in {sorted(value)}.")

@@ -1,4 +1,4 @@
-"""Pure NumPy/SciPy signal-to-image and vibration functions: no state, no Keras.
+"""Pure NumPy/SciPy signal-to-image, vibration and augmentation functions: no state, no Keras.
 
 Every function takes series with time on the last axis (any leading axes)
 and keyword-only parameters. The transformers of :mod:`sigconv.transformers`
@@ -6,6 +6,7 @@ and the Keras layers are thin wrappers over these functions and reuse their
 constants (windows, filterbanks, DCT and resampling matrices).
 """
 
+from .augmentation import jitter, scaling, time_warp, window_slice
 from .gramian import gramian_angular_field
 from .markov import markov_transition_field
 from .recurrence import recurrence_plot
@@ -38,6 +39,7 @@ __all__ = [
     "delta",
     "envelope_spectrum",
     "gramian_angular_field",
+    "jitter",
     "markov_transition_field",
     "mel_filterbank",
     "mel_spectrogram",
@@ -48,6 +50,9 @@ __all__ = [
     "recurrence_plot",
     "resampling_matrix",
     "resize_image",
+    "scaling",
     "spectrogram",
     "stft",
+    "time_warp",
+    "window_slice",
 ]

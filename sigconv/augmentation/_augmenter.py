@@ -1,0 +1,165 @@
+"""The Augmenter: named augmentation functions applied in sequence."""
+
+import inspect
+
+from ..functional import augmentation as _functions
+
+__all__ = ["AUGMENTATIONS", "Augmenter"]
+
+#: Names accepted in the steps of an :class:`Augmenter`, each with its function and parameter checker.
+AUGMENTATIONS = {
+    "jitter": (_functions.jitter, _functions.check_jitter_params),
+    "scaling": (_functions.scaling, _functions.check_scaling_params),
+    "time_warp": (_functions.time_warp, _functions.check_time_warp_params),
+    "window_slice": (_functions.window_slice, _functions.check_window_slice_params),
+}
+
+_EXAMPLE = "[('jitter', {'sigma': 0.03}), ('time_warp', {})]"
+
+
+def _defaults(function):
+    return {
+        name: parameter.default
+        for name, parameter in inspect.signature(function).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY and name != "rng"
+    }
+
+
+def _check_steps(steps):
+    """The steps as a list of ``(function, params)`` with every parameter checked and filled in."""
+    if not isinstance(steps, (list, tuple)) or len(steps) == 0:
+        raise TypeError(
+            f"steps must be a non-empty list of (name, params) pairs, e.g. {_EXAMPLE}; got "
+            f"steps={steps!r}."
+        )
+    checked = []
+    for i, step in enumerate(steps):
+        if not isinstance(step, (list, tuple)) or len(step) != 2:
+            raise TypeError(
+                f"steps[{i}] must be a (name, params) pair such as ('jitter', {{'sigma': 0.03}}); "
+                f"got {step!r}."
+            )
+        name, params = step
+        if not isinstance(name, str) or name not in AUGMENTATIONS:
+            shown = ", ".join(repr(n) for n in AUGMENTATIONS)
+            raise ValueError(f"steps[{i}] names the augmentation {name!r}, which is not one of {{{shown}}}.")
+        if not isinstance(params, dict):
+            raise TypeError(
+                f"steps[{i}] ({name!r}) must give its parameters as a dict (empty for the "
+                f"defaults); got {params!r}."
+            )
+        function, checker = AUGMENTATIONS[name]
+        defaults = _defaults(function)
+        unknown = [key for key in params if key not in defaults]
+        if unknown:
+            raise ValueError(
+                f"steps[{i}] ({name!r}) got the unknown parameter {unknown[0]!r}; {name} takes "
+                f"{', '.join(defaults)}."
+            )
+        try:
+            values = checker(**{**defaults, **params})
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"steps[{i}] ({name!r}): {exc}") from exc
+        checked.append((function, values))
+    return checked
+
+
+class Augmenter:
+    """Random series transformations applied one after the other.
+
+    Each step is a pair ``(name, params)``: the name of a function of
+    :mod:`sigconv.functional.augmentation` and a dict of its parameters
+    (those left out take the function's defaults). Called on a batch of
+    series, the augmenter applies every step to every series, in order,
+    with new random draws at each call.
+
+    Given as the ``augmentation`` parameter of a deep estimator
+    (:mod:`sigconv.estimators`), it transforms the training batches only,
+    with fresh draws at every epoch that follow from the estimator's
+    ``random_state``; validation series, :meth:`predict` and :meth:`embed`
+    see the series as they are.
+
+    Parameters
+    ----------
+    steps : list of (str, dict)
+        The augmentations, in the order they are applied. Names:
+        ``"jitter"`` (:func:`~sigconv.functional.jitter`, ``sigma``),
+        ``"scaling"`` (:func:`~sigconv.functional.scaling`, ``sigma``),
+        ``"time_warp"`` (:func:`~sigconv.functional.time_warp`,
+        ``n_knots``, ``sigma``) and ``"window_slice"``
+        (:func:`~sigconv.functional.window_slice`, ``ratio``). The steps are
+        checked when the augmenter is created.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a step that is not a pair, an unknown name or parameter, or a
+        parameter out of range; the message names the step.
+
+    See Also
+    --------
+    sigconv.functional.jitter, sigconv.functional.scaling,
+    sigconv.functional.time_warp, sigconv.functional.window_slice
+
+    References
+    ----------
+    .. [1] B. K. Iwana and S. Uchida, "An empirical survey of data augmentation
+       for time series classification with neural networks", PLOS ONE 16, 2021.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.augmentation import Augmenter
+    >>> augmenter = Augmenter([("time_warp", {"sigma": 0.2}), ("jitter", {"sigma": 0.03})])
+    >>> X = np.sin(np.linspace(0, 6, 40))[None, None].repeat(4, axis=0)  # (4, 1, 40)
+    >>> augmenter(X, rng=0).shape
+    (4, 1, 40)
+    >>> bool(np.array_equal(augmenter(X, rng=0), augmenter(X, rng=0)))
+    True
+
+    In an estimator:
+
+    >>> from sigconv.estimators import FCNClassifier
+    >>> clf = FCNClassifier(filters=(4,), kernel_sizes=(3,), epochs=2, random_state=0,
+    ...                     augmentation=augmenter)
+    >>> clf.fit(X[:, 0] * [[1], [-1], [1], [-1]], [0, 1, 0, 1]).predict(X[:, 0]).shape
+    (4,)
+    """
+
+    def __init__(self, steps):
+        _check_steps(steps)
+        self.steps = steps
+
+    def __call__(self, X, *, rng=None):
+        """Apply the steps to ``X``.
+
+        Parameters
+        ----------
+        X : ndarray of shape (..., n_timepoints)
+            Series, time on the last axis (e.g. ``(n_samples, n_channels,
+            n_timepoints)``).
+        rng : numpy.random.Generator, int or None, default=None
+            Random generator or seed, shared by the steps; None draws fresh
+            entropy.
+
+        Returns
+        -------
+        X_augmented : ndarray of the shape of ``X``
+            float32 for float32 input, float64 otherwise.
+        """
+        rng = _functions._rng(rng)
+        for function, params in _check_steps(self.steps):
+            X = function(X, rng=rng, **params)
+        return X
+
+    def __eq__(self, other):
+        return type(other) is type(self) and _normalized(self.steps) == _normalized(other.steps)
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.steps!r})"
+
+
+def _normalized(steps):
+    return [(name, dict(params)) for name, params in steps]

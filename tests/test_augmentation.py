@@ -1,0 +1,403 @@
+"""Tests of series augmentation (functions, Augmenter, estimators) and of training on memory-mapped X."""
+
+import pickle
+import re
+import tracemalloc
+
+import keras
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from sigconv.augmentation import AUGMENTATIONS, Augmenter
+from sigconv.estimators import FCNClassifier, FCNRegressor, LSTMClassifier, load
+from sigconv.estimators import _batches
+from sigconv.estimators._batches import DiskSeries, TrainingBatches
+from sigconv.exceptions import SeriesValueError
+from sigconv.functional import jitter, scaling, time_warp, window_slice
+
+FUNCTIONS = [jitter, scaling, time_warp, window_slice]
+
+
+def tiny(cls=FCNClassifier, **params):
+    return cls(**{"filters": (4,), "kernel_sizes": (3,), "epochs": 2, "random_state": 0, **params})
+
+
+def waves(n=20, n_timepoints=32, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.linspace(0, 1, n_timepoints)
+    x = np.sin(2 * np.pi * rng.uniform(2, 4, (n, 1)) * t + rng.uniform(0, 6, (n, 1)))
+    y = np.arange(n) % 2
+    x[y == 1] = np.sign(x[y == 1])
+    return x.astype(np.float32), y
+
+
+# the functions ----------------------------------------------------------------------------
+
+
+def test_jitter_adds_noise_of_mean_zero_and_std_sigma():
+    x = np.zeros((4, 3, 5000), dtype=np.float32)
+    noisy = jitter(x, sigma=0.5, rng=0)
+    assert noisy.shape == x.shape and noisy.dtype == np.float32
+    assert abs(float(noisy.mean())) < 0.01
+    assert float(noisy.std()) == pytest.approx(0.5, rel=0.01)
+    np.testing.assert_array_equal(jitter(x + 2, sigma=0.0, rng=0), x + 2)
+    assert jitter(np.zeros((2, 5), dtype=int), rng=0).dtype == np.float64
+
+
+def test_scaling_multiplies_each_series_by_one_factor():
+    x = np.abs(np.random.default_rng(1).normal(size=(5, 3, 40))) + 1
+    scaled = scaling(x, sigma=0.2, rng=0)
+    factors = scaled / x
+    np.testing.assert_allclose(factors, factors[..., :1].repeat(40, axis=-1), rtol=1e-12)
+    assert len(np.unique(factors[..., 0])) == 15  # one per series and channel
+    assert float(factors.std()) == pytest.approx(0.2, abs=0.1)
+    np.testing.assert_array_equal(scaling(x, sigma=0.0, rng=0), x)
+
+
+def test_time_warp_keeps_length_and_endpoints_and_is_monotone():
+    ramp = np.tile(np.arange(50.0), (6, 2, 1))  # reading a ramp at the warped times gives the warp
+    warped = time_warp(ramp, n_knots=4, sigma=0.3, rng=0)
+    assert warped.shape == ramp.shape
+    np.testing.assert_array_equal(warped[..., 0], 0.0)
+    np.testing.assert_array_equal(warped[..., -1], 49.0)
+    assert np.all(np.diff(warped, axis=-1) > 0)
+    assert not np.allclose(warped, ramp)
+    assert not np.allclose(warped[0, 0], warped[0, 1])  # each 1D series its own warp
+    x = np.sin(np.linspace(0, 6, 50))[None]
+    np.testing.assert_array_equal(time_warp(x, sigma=0.0, rng=0), x)
+    # a huge sigma still gives a monotone warp (speeds are kept >= 0.01)
+    assert np.all(np.diff(time_warp(ramp, sigma=5.0, rng=1), axis=-1) > 0)
+
+
+def test_window_slice_is_a_stretched_crop():
+    ramp = np.arange(10.0)[None].repeat(50, axis=0)
+    sliced = window_slice(ramp, ratio=0.5, rng=0)  # windows of ceil(0.5 * 10) = 5 timepoints
+    starts = sliced[:, 0]
+    np.testing.assert_array_equal(starts, np.round(starts))
+    assert set(starts.tolist()) == {0.0, 1.0, 2.0, 3.0, 4.0, 5.0}
+    np.testing.assert_allclose(sliced, starts[:, None] + np.linspace(0, 4, 10), rtol=0, atol=1e-12)
+    x = np.random.default_rng(0).normal(size=(3, 2, 17)).astype(np.float32)
+    np.testing.assert_array_equal(window_slice(x, ratio=1.0, rng=0), x)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS, ids=lambda f: f.__name__)
+def test_same_seed_same_draws_and_input_untouched(function):
+    x = np.random.default_rng(0).normal(size=(3, 2, 30)).astype(np.float32)
+    copy = x.copy()
+    first = function(x, rng=7)
+    np.testing.assert_array_equal(first, function(x, rng=np.random.default_rng(7)))
+    assert not np.array_equal(first, function(x, rng=8))
+    assert first.dtype == np.float32
+    np.testing.assert_array_equal(x, copy)
+
+
+BAD_FUNCTION_PARAMS = [
+    (jitter, dict(sigma=-1), ValueError, "sigma must be a number >= 0; got sigma=-1.0. It is the noise standard deviation."),
+    (scaling, dict(sigma="big"), TypeError, "sigma must be a number >= 0; got sigma='big' (str)."),
+    (time_warp, dict(n_knots=0), ValueError, "n_knots must be an int >= 1; got n_knots=0."),
+    (time_warp, dict(sigma=np.inf), ValueError, "sigma must be a number >= 0; got sigma=inf."),
+    (
+        window_slice,
+        dict(ratio=0),
+        ValueError,
+        "ratio must be a number in (0, 1]; got ratio=0.0. It is the fraction of the series kept by the crop.",
+    ),
+    (window_slice, dict(ratio=1.5), ValueError, "ratio must be a number in (0, 1]; got ratio=1.5."),
+    (
+        jitter,
+        dict(rng=np.random.RandomState(0)),
+        TypeError,
+        "rng must be a numpy.random.Generator, an int seed or None; got rng=RandomState",
+    ),
+]
+
+
+@pytest.mark.parametrize("function, params, error, message", BAD_FUNCTION_PARAMS, ids=lambda v: str(v)[:20])
+def test_function_parameter_errors(function, params, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        function(np.zeros((2, 10)), **params)
+
+
+def test_function_input_errors():
+    with pytest.raises(TypeError, match=re.escape("x must hold real numbers; got an array of dtype <U1.")):
+        jitter(np.array([["a"]]), rng=0)
+    with pytest.raises(ValueError, match=re.escape("x must have time on its last axis, shape (..., n_timepoints); got a scalar")):
+        scaling(np.float64(1.0), rng=0)
+    single = np.ones((3, 1))  # one timepoint: every function leaves it in place but jitter and scaling
+    np.testing.assert_array_equal(time_warp(single, rng=0), single)
+    np.testing.assert_array_equal(window_slice(single, ratio=0.5, rng=0), single)
+
+
+# the Augmenter ----------------------------------------------------------------------------
+
+
+def test_augmenter_applies_its_steps_in_order():
+    x = np.random.default_rng(0).normal(size=(4, 2, 30))
+    augmenter = Augmenter([("scaling", {"sigma": 0.2}), ("jitter", {})])
+    rng = np.random.default_rng(3)
+    expected = jitter(scaling(x, sigma=0.2, rng=rng), sigma=0.03, rng=rng)
+    np.testing.assert_array_equal(augmenter(x, rng=3), expected)
+    assert sorted(AUGMENTATIONS) == ["jitter", "scaling", "time_warp", "window_slice"]
+
+
+def test_augmenter_equality_repr_pickle():
+    augmenter = Augmenter([("time_warp", {"n_knots": 3})])
+    assert augmenter == Augmenter([("time_warp", {"n_knots": 3})])
+    assert augmenter != Augmenter([("time_warp", {"n_knots": 4})])
+    assert repr(augmenter) == "Augmenter([('time_warp', {'n_knots': 3})])"
+    assert pickle.loads(pickle.dumps(augmenter)) == augmenter
+
+
+BAD_STEPS = [
+    ("jitter", TypeError, "steps must be a non-empty list of (name, params) pairs, e.g. [('jitter', {'sigma': 0.03}), ('time_warp', {})]; got steps='jitter'."),
+    ([], TypeError, "steps must be a non-empty list of (name, params) pairs"),
+    (["jitter"], TypeError, "steps[0] must be a (name, params) pair such as ('jitter', {'sigma': 0.03}); got 'jitter'."),
+    (
+        [("jitter", {}), ("jiter", {})],
+        ValueError,
+        "steps[1] names the augmentation 'jiter', which is not one of {'jitter', 'scaling', 'time_warp', 'window_slice'}.",
+    ),
+    ([("jitter", 0.1)], TypeError, "steps[0] ('jitter') must give its parameters as a dict (empty for the defaults); got 0.1."),
+    (
+        [("time_warp", {"knots": 3})],
+        ValueError,
+        "steps[0] ('time_warp') got the unknown parameter 'knots'; time_warp takes n_knots, sigma.",
+    ),
+    (
+        [("window_slice", {"ratio": 2.0})],
+        ValueError,
+        "steps[0] ('window_slice'): ratio must be a number in (0, 1]; got ratio=2.0.",
+    ),
+]
+
+
+@pytest.mark.parametrize("steps, error, message", BAD_STEPS, ids=lambda v: str(v)[:25])
+def test_augmenter_checks_its_steps(steps, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        Augmenter(steps)
+
+
+# in the estimators ------------------------------------------------------------------------
+
+JITTER = Augmenter([("jitter", {"sigma": 0.5})])
+
+
+def _spy_augment(monkeypatch):
+    seen = []
+    original = TrainingBatches._augment
+
+    def spy(self, series, rng):
+        out = original(self, series, rng)
+        seen.append((series, out))
+        return out
+
+    monkeypatch.setattr(TrainingBatches, "_augment", spy)
+    return seen
+
+
+def test_augmentation_changes_training_batches_only(monkeypatch):
+    seen = _spy_augment(monkeypatch)
+    X, y = waves()
+    X_val = X[:6] + 100.0  # recognisable: validation series must never be augmented
+    clf = tiny(augmentation=JITTER).fit(X, y, validation_data=(X_val, y[:6]))
+    assert seen, "no training batch was augmented"
+    for before, after in seen:
+        assert before.shape[1:] == (1, 32) and np.all(np.abs(before) < 50)  # training series only
+        assert float((after - before).std()) == pytest.approx(0.5, rel=0.3)
+    n_calls = len(seen)
+    proba = clf.predict_proba(X)
+    np.testing.assert_array_equal(proba, clf.predict_proba(X))
+    expected = clf.model_.predict(X[:, :, None], verbose=0).astype(np.float64)
+    np.testing.assert_allclose(proba, expected / expected.sum(axis=1, keepdims=True), rtol=1e-6)
+    clf.embed(X)
+    assert len(seen) == n_calls  # predict and embed augment nothing
+
+
+def test_augmentation_is_reproducible_from_random_state():
+    X, y = waves()
+    augmenter = Augmenter([("time_warp", {}), ("window_slice", {"ratio": 0.8}), ("jitter", {})])
+    first = tiny(augmentation=augmenter).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(first, tiny(augmentation=augmenter).fit(X, y).predict_proba(X))
+    assert not np.array_equal(first, tiny().fit(X, y).predict_proba(X))
+
+
+def test_new_draws_at_every_epoch():
+    X, y = waves(n=8)
+    batches = TrainingBatches(
+        X[:, None, :], y, np.ones(8, np.float32), batch_size=8, seed=0, augmentation=JITTER,
+        to_keras=lambda series: series.transpose(0, 2, 1),
+    )
+    batches.on_epoch_begin()
+    first = batches[0][0]
+    np.testing.assert_array_equal(first, batches[0][0])  # a batch depends on (seed, epoch, index) only
+    batches.on_epoch_begin()
+    assert not np.allclose(np.sort(first, axis=0), np.sort(batches[0][0], axis=0))
+
+
+def test_unequal_lengths_are_augmented_before_padding(monkeypatch):
+    seen = _spy_augment(monkeypatch)
+    X, y = waves()
+    X = [x[:n] for x, n in zip(X, np.linspace(20, 32, 20).astype(int))]
+    clf = LSTMClassifier(
+        units=(3,), epochs=1, batch_size=10, random_state=0, augmentation=Augmenter([("time_warp", {})])
+    )
+    clf.fit(X, y)  # the LSTM masks its padding value: augmenting it would make it a signal
+    assert seen
+    for before, after in seen:  # lists of unpadded series, augmented at their own length
+        assert isinstance(before, list) and len({x.shape[-1] for x in before}) > 1
+        assert [x.shape for x in after] == [x.shape for x in before]
+        assert all(not np.array_equal(a, b) for a, b in zip(after, before))
+    assert clf.predict(X).shape == (20,)
+
+
+def test_augmentation_parameter_is_checked(monkeypatch):
+    X, y = waves()
+    message = (
+        "augmentation must be a sigconv.augmentation.Augmenter or None; got augmentation=[('jitter', {})]. "
+        "Wrap the steps: augmentation=Augmenter([('jitter', {'sigma': 0.03})])."
+    )
+    with pytest.raises(TypeError, match=re.escape(message)):
+        tiny(augmentation=[("jitter", {})]).fit(X, y)
+
+
+def test_clone_pickle_save_load_and_checkpoint_keep_the_augmentation(tmp_path):
+    X, y = waves()
+    clf = tiny(augmentation=JITTER, checkpoint_dir=str(tmp_path / "ckpt")).fit(X, y)
+    assert clone(clf).augmentation == JITTER
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    clf.save(tmp_path / "clf.sigconv")
+    loaded = load(tmp_path / "clf.sigconv")
+    assert loaded.get_params() == clf.get_params() and isinstance(loaded.augmentation, Augmenter)
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    # the finished fit resumes from its checkpoint; another augmentation is another fit
+    again = tiny(augmentation=JITTER, checkpoint_dir=str(tmp_path / "ckpt")).fit(X, y)
+    assert again.history_ == clf.history_
+    with pytest.raises(ValueError, match="of a fit with other parameters or data"):
+        tiny(augmentation=Augmenter([("jitter", {"sigma": 0.1})]), checkpoint_dir=str(tmp_path / "ckpt")).fit(X, y)
+
+
+# memory-mapped X --------------------------------------------------------------------------
+
+
+def _memmap(tmp_path, array, name="X.npy"):
+    np.save(tmp_path / name, array)
+    return np.load(tmp_path / name, mmap_mode="r")
+
+
+def test_fit_and_predict_on_a_memmap_read_batch_by_batch(tmp_path, monkeypatch):
+    X, y = waves()
+    disk = _memmap(tmp_path, X.astype(np.float64)[:, None, :])
+    reads = []
+    original = DiskSeries.read
+
+    def spy(self, index):
+        reads.append(len(index))
+        return original(self, index)
+
+    monkeypatch.setattr(DiskSeries, "read", spy)
+    monkeypatch.setattr("sigconv.estimators._base.check_series", None)  # a full conversion would fail
+    clf = tiny(batch_size=4).fit(disk, y)
+    assert reads and max(reads) <= 4
+    reads.clear()
+    monkeypatch.setattr(_batches, "CHUNK_VALUES", 6 * 32)  # predict reads 6 series at a time
+    proba = clf.predict_proba(disk)
+    assert reads == [6, 6, 6, 2]
+    monkeypatch.undo()
+    np.testing.assert_allclose(proba, clf.predict_proba(X), rtol=1e-6)
+    assert clf.embed(disk).shape == (20, 4)
+    assert (clf.n_channels_in_, clf.n_timepoints_in_) == (1, 32)
+
+
+def test_memmap_training_equals_in_memory_training_of_the_same_batches(tmp_path):
+    X, y = waves()
+    disk = _memmap(tmp_path, X)  # 2D: (n_samples, n_timepoints)
+    on_disk = tiny(augmentation=JITTER).fit(disk, y)
+    in_memory = tiny(augmentation=JITTER).fit(X, y)  # same draws: batches depend on the seed only
+    np.testing.assert_allclose(on_disk.predict_proba(disk), in_memory.predict_proba(X), rtol=1e-5)
+
+
+@pytest.mark.slow
+def test_memmap_peak_memory_stays_far_below_the_file(tmp_path):
+    # Python-side allocations (NumPy's included) peak at about 5 MB whatever the file size
+    # (fit and predict of a 64-series file: 4.7 and 5.6 MB; of a 128-series file: 3.7 and 4.1 MB).
+    rng = np.random.default_rng(0)
+    n, length = 256, 20000
+    disk = _memmap(tmp_path, rng.normal(size=(n, 1, length)))  # float64: 41 MB on disk
+    y = np.arange(n) % 2
+    size = disk.nbytes
+    clf = FCNClassifier(filters=(2,), kernel_sizes=(3,), epochs=1, batch_size=4, random_state=0)
+    tracemalloc.start()
+    try:
+        clf.fit(disk, y)
+        clf.predict_proba(disk[:8])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # a float32 copy of the file is size / 2; one batch is 4 series of 160 kB
+    assert peak < size / 4, f"peak {peak / 1e6:.1f} MB for a {size / 1e6:.1f} MB file"
+
+
+def test_memmap_validation_split_and_checkpoint(tmp_path):
+    X, y = waves()
+    disk = _memmap(tmp_path, X[:, None, :])
+    clf = tiny(validation_split=0.2, checkpoint_dir=str(tmp_path / "ckpt")).fit(disk, y)
+    assert len(clf.history_["val_loss"]) == 2
+    again = tiny(validation_split=0.2, checkpoint_dir=str(tmp_path / "ckpt")).fit(disk, y)
+    assert again.history_ == clf.history_  # resumed: the fingerprint of the file matches
+
+
+def test_memmap_regressor(tmp_path):
+    X, _ = waves(n=16)
+    target = X.std(axis=1)
+    reg = tiny(FCNRegressor).fit(_memmap(tmp_path, X), target)
+    assert reg.predict(_memmap(tmp_path, X, "X2.npy")).shape == (16,)
+
+
+def test_nan_in_a_memmap_names_the_sample_in_the_file(tmp_path):
+    X, y = waves()
+    X[13, 7] = np.nan
+    disk = _memmap(tmp_path, X)
+    message = (
+        "X contains NaN (first at sample 13, channel 0, timepoint 7), found while reading the "
+        "memory-mapped X batch by batch. sigconv does not guess missing values: impute them (for "
+        "example by interpolation) or drop those samples from the file."
+    )
+    with pytest.raises(SeriesValueError, match=re.escape(message)):
+        tiny(epochs=1).fit(disk, y)
+    clf = tiny(epochs=1).fit(np.nan_to_num(X), y)
+    with pytest.raises(SeriesValueError, match=re.escape(message)):
+        clf.predict(disk)
+
+
+def test_memmap_shape_errors(tmp_path):
+    X, y = waves()
+    clf = tiny(epochs=1).fit(X, y)
+    with pytest.raises(SeriesValueError, match=re.escape("X has 2 channel(s), but 1 were seen in fit.")):
+        clf.predict(_memmap(tmp_path, np.stack([X, X], axis=1)))
+    with pytest.raises(SeriesValueError, match=re.escape(
+        "X is a memory-mapped array of shape (20, 1, 32, 1); expected 2D (n_samples, n_timepoints) or 3D"
+    )):
+        clf.predict(_memmap(tmp_path, X[:, None, :, None], "X4.npy"))
+    with pytest.raises(ValueError, match=re.escape("X has 16 features, but FCNClassifier is expecting 32")):
+        clf.predict(_memmap(tmp_path, X[:, :16], "X16.npy"))
+
+
+class _Kill(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 1:
+            raise KeyboardInterrupt("simulated kill")
+
+
+@pytest.mark.slow
+def test_interrupted_augmented_memmap_fit_resumes(tmp_path):
+    X, y = waves()
+    disk = _memmap(tmp_path, X)
+    params = dict(epochs=4, augmentation=JITTER, checkpoint_dir=str(tmp_path / "ckpt"), validation_split=0.2)
+    with pytest.raises(KeyboardInterrupt):
+        tiny(**params, callbacks=[_Kill()]).fit(disk, y)
+    resumed = tiny(**params).fit(disk, y)
+    uninterrupted = tiny(**{**params, "checkpoint_dir": None}).fit(disk, y)
+    assert resumed.n_epochs_ == 4 and len(resumed.history_["val_loss"]) == 4
+    assert resumed.history_["loss"][:2] == uninterrupted.history_["loss"][:2]
