@@ -14,6 +14,10 @@ accepts, series of unequal length included, and work with ``clone``, ``Pipeline`
 - regressors: :class:`FCNRegressor`, :class:`ResNetRegressor`,
   :class:`InceptionTimeRegressor`, :class:`WaveNetRegressor`,
   :class:`LSTMRegressor`;
+- image models: :class:`ImageCNNClassifier`, :class:`ImageCNNRegressor`
+  (a transform layer of :mod:`sigconv.layers`, then a scratch 2D ConvNet or a
+  ``keras.applications`` backbone) and :class:`DeepFeatures` (pooled layer
+  activations as a scikit-learn transformer);
 - :func:`load` reads an estimator written by its ``save`` method;
 - :class:`BaseDeepEstimator` (and :class:`BaseDeepClassifier`,
   :class:`BaseDeepRegressor`) hold what they share, for new estimators.
@@ -21,7 +25,9 @@ accepts, series of unequal length included, and work with ``clone``, ``Pipeline`
 
 from ._base import BaseDeepClassifier, BaseDeepEstimator, BaseDeepRegressor
 from ._serialization import load
+from .deep_features import DeepFeatures
 from .fcn import FCNClassifier, FCNRegressor
+from .image import ImageCNNClassifier, ImageCNNRegressor
 from .inception_time import InceptionTimeClassifier, InceptionTimeRegressor
 from .lstm import LSTMClassifier, LSTMRegressor
 from .resnet import ResNetClassifier, ResNetRegressor
@@ -31,8 +37,11 @@ __all__ = [
     "BaseDeepClassifier",
     "BaseDeepEstimator",
     "BaseDeepRegressor",
+    "DeepFeatures",
     "FCNClassifier",
     "FCNRegressor",
+    "ImageCNNClassifier",
+    "ImageCNNRegressor",
     "InceptionTimeClassifier",
     "InceptionTimeRegressor",
     "LSTMClassifier",
