@@ -291,7 +291,7 @@ class _ImageCNNMixin:
 
     def _train(self, model, X, y, weights, validation, batch_size, params):
         plan = self.__dict__.pop("_image_plan")
-        for name in self._fitted_attributes[:2]:
+        for name in ("n_blocks_", "greedy_val_losses_"):  # of an earlier greedy fit
             self.__dict__.pop(name, None)
         mode = params["fine_tuning"]
         if mode in (None, "frozen"):
