@@ -176,6 +176,29 @@ def test_top_unfreezes_only_the_top_blocks():
     assert clf.history_["learning_rate"][1] == pytest.approx(1e-2)
 
 
+@pytest.mark.slow
+def test_full_unfreezes_every_block_but_batch_normalization():
+    X, y = _sine_square(8)
+    clf = ImageCNNClassifier(fine_tuning="full", epochs=1, **TINY_MOBILENET).fit(X, y)
+    names = [layer.name for layer in build_backbone("mobilenet_v2", 32, 32, alpha=0.35).layers[1:]]
+    for name in names:
+        layer = clf.model_.get_layer(name)
+        if layer.weights:
+            assert layer.trainable is not isinstance(layer, keras.layers.BatchNormalization), name
+    assert clf.history_["phase"] == [1, 2]
+
+
+@pytest.mark.slow
+def test_two_phase_fit_checkpoints_each_phase_and_resumes(tmp_path):
+    X, y = _sine_square(8)
+    params = dict(fine_tuning="top", epochs=1, checkpoint_dir=tmp_path / "ckpt", **TINY_MOBILENET)
+    first = ImageCNNClassifier(**params).fit(X, y)
+    assert sorted(os.listdir(tmp_path / "ckpt")) == ["fine_tuning", "head"]
+    again = ImageCNNClassifier(**params).fit(X, y)  # both phases done: restored, not retrained
+    np.testing.assert_allclose(again.predict_proba(X), first.predict_proba(X), rtol=1e-5)
+    assert again.history_ == first.history_
+
+
 def test_greedy_records_each_depth_and_keeps_the_best():
     X, y = _sine_square(12)
     clf = ImageCNNClassifier(fine_tuning="greedy", validation_split=0.34, epochs=1, **TINY_MOBILENET)

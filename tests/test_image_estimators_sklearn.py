@@ -15,3 +15,11 @@ _TINY = ImageCNNClassifier(
 @pytest.mark.parametrize("estimator, check", _checks([_TINY]))
 def test_sklearn_compatible_image_cnn(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize(
+    "estimator, check",
+    _checks([DeepFeatures(alpha=0.35, image_size=32, layer="block_1_expand_relu")], marks=pytest.mark.slow),
+)
+def test_sklearn_compatible_deep_features(estimator, check):
+    check(estimator)
