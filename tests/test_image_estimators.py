@@ -224,6 +224,19 @@ def test_deep_features_of_a_backbone_in_a_pipeline():
     assert features.transform(X).shape == (12, 48)
     assert features.get_feature_names_out()[:2].tolist() == ["deepfeatures0", "deepfeatures1"]
     np.testing.assert_allclose(pickle.loads(pickle.dumps(features)).transform(X), features.transform(X), rtol=1e-5)
+    with pytest.raises(ValueError, match=re.escape(
+        "X has 30 features, but DeepFeatures is expecting 32 features as input: it was fitted on "
+        "series of 32 timepoints and its transform layer is built for that length. Resample or pad "
+        "the series to that length."
+    )):
+        features.transform(X[:, :30])
+
+
+def test_deep_features_with_a_seed_are_reproducible():
+    X, _ = _sine_square(4)
+    first = DeepFeatures(alpha=0.35, image_size=32, layer="block_1_expand_relu", random_state=0).fit_transform(X)
+    second = DeepFeatures(alpha=0.35, image_size=32, layer="block_1_expand_relu", random_state=0).fit_transform(X)
+    np.testing.assert_array_equal(first, second)
 
 
 def test_deep_features_of_a_fitted_estimator():

@@ -15,6 +15,7 @@ from ..networks import BACKBONES
 from ..networks.backbones import _check_weights
 from ..validation import check_float, check_int, check_option, check_series, is_ragged
 from ._base import BaseDeepEstimator, _KerasModelBytes, _find_layer, store_params
+from ._context import seeded
 from ._serialization import model_from_bytes, model_to_bytes
 from .image import _check_transform, build_image_front, build_transform
 
@@ -76,6 +77,10 @@ class DeepFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         over height and width (over time for series feature maps).
     batch_size : int, default=32
         Series per forward pass.
+    random_state : int or None, default=None
+        Seed of the random backbone weights (``weights=None``) and of a
+        random channel mapping: two fits with the same int give the same
+        features. None draws new weights at each fit.
 
     Attributes
     ----------
@@ -101,7 +106,8 @@ class DeepFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(8, 32)).cumsum(axis=1)
     >>> y = [0, 1] * 4
-    >>> features = DeepFeatures(network="mobilenet_v2", alpha=0.35, image_size=32, layer="block_3_expand_relu")
+    >>> features = DeepFeatures(network="mobilenet_v2", alpha=0.35, image_size=32,
+    ...                         layer="block_3_expand_relu", random_state=0)
     >>> features.fit_transform(X).shape
     (8, 48)
     >>> make_pipeline(features, LogisticRegression()).fit(X, y).predict(X).shape
@@ -120,6 +126,7 @@ class DeepFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         layer=None,
         pooling="avg",
         batch_size=32,
+        random_state=None,
     ):
         store_params(self, locals())
 
@@ -142,7 +149,7 @@ class DeepFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             raise TypeError(f"layer must be a layer name (str) or None; got layer={self.layer!r}.")
         check_option(self.pooling, "pooling", ("avg", "max"))
         check_int(self.batch_size, "batch_size", min_value=1)
-        for name in ("model_", "n_channels_in_", "n_timepoints_in_"):
+        for name in ("model_", "n_channels_in_", "n_timepoints_in_", "n_features_in_"):
             self.__dict__.pop(name, None)
         if self.estimator is not None:
             inner = _inner_estimator(self.estimator)
@@ -173,9 +180,13 @@ class DeepFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                 f"{n_image_channels}. Use one series channel and one or three transforms; got "
                 f"image_transform={self.image_transform!r} on series of {n_channels} channel(s)."
             )
-        inputs, outputs, names = build_image_front(
-            transform, network, n_timepoints, n_channels, weights=weights, alpha=alpha
+        random_state = check_int(
+            self.random_state, "random_state", min_value=0, max_value=2**32 - 1, allow_none=True
         )
+        with seeded(random_state):
+            inputs, outputs, names = build_image_front(
+                transform, network, n_timepoints, n_channels, weights=weights, alpha=alpha
+            )
         model = keras.Model(inputs, outputs)
         if self.layer is not None:
             found = _find_layer(model, self.layer)
@@ -218,10 +229,13 @@ class DeepFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         if self.estimator is not None:
             return self._embed(_inner_estimator(self.estimator), X)
         X = check_series(X, n_channels=self.n_channels_in_)
-        if is_ragged(X) or X.shape[-1] != self.n_timepoints_in_:
+        n_timepoints = int(X[0].shape[-1] if is_ragged(X) else X.shape[-1])
+        if is_ragged(X) or n_timepoints != self.n_timepoints_in_:
             raise ValueError(
-                f"X must hold series of {self.n_timepoints_in_} timepoints, the length seen in fit "
-                "(the transform layer is built for it). Resample or pad the series."
+                f"X has {n_timepoints} features, but DeepFeatures is expecting "
+                f"{self.n_timepoints_in_} features as input: it was fitted on series of "
+                f"{self.n_timepoints_in_} timepoints and its transform layer is built for that "
+                "length. Resample or pad the series to that length."
             )
         batch = np.ascontiguousarray(X.transpose(0, 2, 1))
         return np.asarray(self.model_.predict(batch, batch_size=self.batch_size, verbose=0), dtype=np.float32)
@@ -231,6 +245,8 @@ class DeepFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         tags.input_tags.three_d_array = True
         tags.input_tags.allow_nan = False
         tags.requires_fit = True
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        tags.non_deterministic = self.estimator is None and self.weights is None and self.random_state is None
         return tags
 
     @property
