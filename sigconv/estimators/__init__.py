@@ -17,6 +17,10 @@ disk batch by batch (see ``docs/augmentation.md``).
 - regressors: :class:`FCNRegressor`, :class:`ResNetRegressor`,
   :class:`InceptionTimeRegressor`, :class:`WaveNetRegressor`,
   :class:`LSTMRegressor`;
+- image models: :class:`ImageCNNClassifier`, :class:`ImageCNNRegressor`
+  (a transform layer of :mod:`sigconv.layers`, then a scratch 2D ConvNet or a
+  ``keras.applications`` backbone) and :class:`DeepFeatures` (pooled layer
+  activations as a scikit-learn transformer);
 - :func:`load` reads an estimator written by its ``save`` method;
 - :class:`BaseDeepEstimator` (and :class:`BaseDeepClassifier`,
   :class:`BaseDeepRegressor`) hold what they share, for new estimators.
@@ -24,7 +28,9 @@ disk batch by batch (see ``docs/augmentation.md``).
 
 from ._base import BaseDeepClassifier, BaseDeepEstimator, BaseDeepRegressor
 from ._serialization import load
+from .deep_features import DeepFeatures
 from .fcn import FCNClassifier, FCNRegressor
+from .image import ImageCNNClassifier, ImageCNNRegressor
 from .inception_time import InceptionTimeClassifier, InceptionTimeRegressor
 from .lstm import LSTMClassifier, LSTMRegressor
 from .resnet import ResNetClassifier, ResNetRegressor
@@ -34,8 +40,11 @@ __all__ = [
     "BaseDeepClassifier",
     "BaseDeepEstimator",
     "BaseDeepRegressor",
+    "DeepFeatures",
     "FCNClassifier",
     "FCNRegressor",
+    "ImageCNNClassifier",
+    "ImageCNNRegressor",
     "InceptionTimeClassifier",
     "InceptionTimeRegressor",
     "LSTMClassifier",

@@ -259,8 +259,9 @@ class BaseDeepEstimator(BaseEstimator):
             LSTM state); for an ensemble, those of all members side by side.
         pooling : {"avg", "max"}, default="avg"
             How an output with a time axis ``(n_samples, time, channels)``
+            (or the image axes of ``(n_samples, height, width, channels)``)
             is reduced to ``(n_samples, channels)``: the mean or maximum over
-            time. Outputs without a time axis are returned as they are.
+            time (or height and width). Other outputs are flattened.
 
         Returns
         -------
@@ -293,8 +294,9 @@ class BaseDeepEstimator(BaseEstimator):
             features = []
             for extractor in extractors:
                 output = np.asarray(extractor.predict(batch, verbose=0), dtype=np.float32)
-                if output.ndim == 3:
-                    output = output.mean(axis=1) if pooling == "avg" else output.max(axis=1)
+                if output.ndim in (3, 4):  # over time, or over height and width of images
+                    axes = tuple(range(1, output.ndim - 1))
+                    output = output.mean(axis=axes) if pooling == "avg" else output.max(axis=axes)
                 features.append(output.reshape(len(output), -1))
             features = np.concatenate(features, axis=1)
             if parts is None:

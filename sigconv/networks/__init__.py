@@ -11,7 +11,9 @@ are a map of the package:
 - :mod:`~sigconv.networks.fcn`, :mod:`~sigconv.networks.resnet`,
   :mod:`~sigconv.networks.inception_time`, :mod:`~sigconv.networks.wavenet`,
   :mod:`~sigconv.networks.recurrent`, :mod:`~sigconv.networks.convnet`: one
-  family each;
+  family each; :mod:`~sigconv.networks.backbones`: ``keras.applications`` image
+  backbones (:data:`BACKBONES`, :func:`build_backbone`, :func:`backbone_blocks`)
+  and :func:`build_image_convnet` for the image estimators;
 - :mod:`~sigconv.networks.heads`: classification, regression and
   forecasting heads;
 - :mod:`~sigconv.networks.registry`: :data:`NETWORKS`, :func:`build_network`,
@@ -29,7 +31,8 @@ from .blocks import (
     apply_residual_block,
     apply_wavenet_block,
 )
-from .convnet import build_convnet
+from .backbones import BACKBONES, BackbonePreprocessing, backbone_blocks, build_backbone
+from .convnet import build_convnet, build_image_convnet
 from .fcn import build_fcn
 from .heads import (
     MaskedGlobalMaxPooling1D,
@@ -45,6 +48,8 @@ from .wavenet import build_wavenet, wavenet_receptive_field
 
 __all__ = [
     "ACTIVATIONS",
+    "BACKBONES",
+    "BackbonePreprocessing",
     "GLU",
     "MaskedGlobalMaxPooling1D",
     "Maxout",
@@ -58,8 +63,11 @@ __all__ = [
     "apply_inception_module",
     "apply_residual_block",
     "apply_wavenet_block",
+    "backbone_blocks",
+    "build_backbone",
     "build_convnet",
     "build_fcn",
+    "build_image_convnet",
     "build_inception_time",
     "build_lstm",
     "build_network",
