@@ -55,6 +55,31 @@ def test_convnet_learns_sine_vs_square():
     assert clf.embed(X).shape == (40, 8)
 
 
+def test_augmentation_and_memmap_reach_the_image_model(tmp_path, monkeypatch):
+    # The base class's per-step batches (augmentation, X on disk) go through the image
+    # estimator's own training phases too: each phase reads every batch from the file.
+    from sigconv.augmentation import Augmenter
+    from sigconv.estimators import _batches
+
+    X, y = _sine_square(16)
+    np.save(tmp_path / "X.npy", X)
+    X_disk = np.load(tmp_path / "X.npy", mmap_mode="r")
+    calls = []
+    original = _batches.TrainingBatches.__getitem__
+
+    def spy(self, index):
+        calls.append(index)
+        return original(self, index)
+
+    monkeypatch.setattr(_batches.TrainingBatches, "__getitem__", spy)
+    augmentation = Augmenter([("jitter", {"sigma": 0.05})])
+    clf = ImageCNNClassifier(epochs=2, batch_size=8, augmentation=augmentation, **TINY_CONVNET)
+    clf.fit(X_disk, y)
+    assert len(calls) >= 2 * 2  # 2 epochs of 2 batches
+    assert clf.predict(X_disk).shape == (16,)
+    np.testing.assert_allclose(clf.predict_proba(X_disk), clf.predict_proba(X), rtol=1e-5)
+
+
 @pytest.mark.parametrize("transform", [*TRANSFORMS, ["gasf", "gadf", "mtf"]])
 def test_every_string_transform_fits(transform):
     X, y = _sine_square(8, length=64)

@@ -449,7 +449,7 @@ class BaseDeepEstimator(BaseEstimator):
             "jit_compile": _check_jit_compile(self.jit_compile),
             "distribution": check_distribution(self.distribution),
             "verbose": check_int(self.verbose, "verbose", min_value=0, max_value=2),
-            "augmentation": self._check_augmentation(getattr(self, "augmentation", None)),
+            "augmentation": self._check_augmentation(self.augmentation),
         }
 
     @staticmethod

@@ -289,16 +289,16 @@ class _ImageCNNMixin:
 
     # training --------------------------------------------------------------------------------
 
-    def _train(self, model, X, y, weights, validation, batch_size, params):
+    def _train(self, model, X, y, weights, validation, batch_size, params, *, to_keras=None):
         plan = self.__dict__.pop("_image_plan")
         for name in ("n_blocks_", "greedy_val_losses_"):  # of an earlier greedy fit
             self.__dict__.pop(name, None)
         mode = params["fine_tuning"]
         if mode in (None, "frozen"):
-            return super()._train(model, X, y, weights, validation, batch_size, params)
+            return super()._train(model, X, y, weights, validation, batch_size, params, to_keras=to_keras)
         if mode in ("top", "full"):
             head_history, model = super()._train(
-                model, X, y, weights, validation, batch_size, _phase_params(params, "head")
+                model, X, y, weights, validation, batch_size, _phase_params(params, "head"), to_keras=to_keras
             )
             blocks = plan["blocks"][-params["n_unfrozen"]:] if mode == "top" else plan["blocks"]
             for block in blocks:
@@ -309,7 +309,8 @@ class _ImageCNNMixin:
             rate = params["backbone_learning_rate"]
             _compile(model, rate, params, self._loss)
             tune_history, model = super()._train(
-                model, X, y, weights, validation, batch_size, _phase_params(params, "fine_tuning", rate)
+                model, X, y, weights, validation, batch_size, _phase_params(params, "fine_tuning", rate),
+                to_keras=to_keras,
             )
             history = {
                 key: list(head_history.get(key, [])) + list(tune_history.get(key, []))
@@ -326,7 +327,8 @@ class _ImageCNNMixin:
             candidate = self._add_head(keras.Model(plan["inputs"], pooled, name=network), plan["n_outputs"])
             _compile(candidate, params["learning_rate"], params, self._loss)
             history, candidate = super()._train(
-                candidate, X, y, weights, validation, batch_size, _phase_params(params, f"depth{depth}")
+                candidate, X, y, weights, validation, batch_size, _phase_params(params, f"depth{depth}"),
+                to_keras=to_keras,
             )
             losses.append(float(np.min(history["val_loss"])))
             if best is None or losses[-1] < best[0]:
@@ -491,6 +493,7 @@ class ImageCNNClassifier(_ImageCNNMixin, BaseDeepClassifier):
         reduce_lr_patience=50,
         class_weight=None,
         callbacks=None,
+        augmentation=None,
         checkpoint_dir=None,
         checkpoint_every=1,
         random_state=None,
@@ -564,6 +567,7 @@ class ImageCNNRegressor(_ImageCNNMixin, BaseDeepRegressor):
         lr_schedule="cosine",
         reduce_lr_patience=50,
         callbacks=None,
+        augmentation=None,
         checkpoint_dir=None,
         checkpoint_every=1,
         random_state=None,
