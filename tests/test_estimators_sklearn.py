@@ -72,7 +72,7 @@ def _checks(estimators, marks=()):
     params = []
     for estimator in estimators:
         name = type(estimator).__name__ + ("-bidirectional" if getattr(estimator, "bidirectional", False) else "")
-        name += "-augmented" if estimator.augmentation is not None else ""
+        name += "-augmented" if getattr(estimator, "augmentation", None) is not None else ""
         checks = estimator_checks_generator(
             estimator, legacy=True, expected_failed_checks=expected_failed_checks(estimator), mark="skip"
         )
