@@ -5,6 +5,7 @@ import importlib
 import importlib.util
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -165,6 +166,8 @@ def _sigconv_factory(class_name):
 def _image_cnn(*, random_state, epochs, time_budget, work_dir):
     from .. import estimators
 
+    if not hasattr(estimators, "ImageCNNClassifier"):
+        raise ValueError(_NO_IMAGE_CNN)
     params = {"random_state": random_state, "epochs": epochs, "max_time": time_budget}
     accepted = estimators.ImageCNNClassifier().get_params()
     missing = [key for key, value in params.items() if value is not None and key not in accepted]
@@ -174,13 +177,23 @@ def _image_cnn(*, random_state, epochs, time_budget, work_dir):
     return estimators.ImageCNNClassifier(**{k: v for k, v in params.items() if k in accepted})
 
 
+_NO_IMAGE_CNN = ("method 'image-cnn' needs sigconv.estimators.ImageCNNClassifier, which this version of "
+                 "sigconv does not have.")
+
+
 def _image_cnn_check():
+    """Whether ImageCNNClassifier exists, without importing Keras when it cannot."""
+    import sys
+
+    if "sigconv.estimators" in sys.modules:
+        return None if hasattr(sys.modules["sigconv.estimators"], "ImageCNNClassifier") else _NO_IMAGE_CNN
+    spec = importlib.util.find_spec("sigconv.estimators")  # finds the folder, imports nothing
+    folders = [] if spec is None else list(spec.submodule_search_locations or [])
+    if not any((Path(folder) / "image.py").is_file() or (Path(folder) / "image").is_dir() for folder in folders):
+        return _NO_IMAGE_CNN
     from .. import estimators
 
-    if not hasattr(estimators, "ImageCNNClassifier"):
-        return ("method 'image-cnn' needs sigconv.estimators.ImageCNNClassifier, which this "
-                "version of sigconv does not have.")
-    return None
+    return None if hasattr(estimators, "ImageCNNClassifier") else _NO_IMAGE_CNN
 
 
 class _Float64:

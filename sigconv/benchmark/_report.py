@@ -107,18 +107,20 @@ def _save(fig, path):
 
 def _gallery(doc, output_dir, dataset, data_home):
     from ..datasets import load_ucr
-    from ..plot import write_gallery
+    from ..plot import default_transformers, write_gallery
 
     X, y, _, _ = load_ucr(dataset, data_home=data_home, download=False)
     classes = list(dict.fromkeys(np.asarray(y).tolist()))[:4]
     keep = np.isin(y, classes)
     folder = output_dir / "figures" / "gallery"
-    write_gallery(X[keep], np.asarray(y)[keep], folder, dataset_name=dataset, image_size=48)
+    transformers = default_transformers(X.shape[-1], image_size=48)
+    write_gallery(X[keep], np.asarray(y)[keep], folder, transformers=transformers, dataset_name=dataset)
     doc.h(2, f"The transforms on {dataset}")
     doc.p(f"What each of sigconv's signal-to-image transforms makes of one training series per class "
           f"(the first {len(classes)} classes), drawn by `sigconv.plot.write_gallery`.")
-    for png in sorted(folder.glob("[0-9][0-9]_*.png")):
-        doc.img(png.relative_to(output_dir).as_posix(), png.stem[3:].replace("_", " "))
+    for number, label in enumerate(transformers):
+        for png in folder.glob(f"{number:02d}_*.png"):
+            doc.img(png.relative_to(output_dir).as_posix(), label)
 
 
 def write_report(results, output_dir, *, data_home=None, notes=(), alpha=0.05, gallery=True):
@@ -292,8 +294,9 @@ def write_report(results, output_dir, *, data_home=None, notes=(), alpha=0.05, g
 
             n_cols = min(3, len(panels))
             n_rows = -(-len(panels) // n_cols)
-            fig = Figure(figsize=(3.3 * n_cols, 3.4 * n_rows), layout="constrained")
+            fig = Figure(figsize=(3.3 * n_cols, 3.4 * n_rows))  # a fixed layout: 9 panels draw fast
             axes = fig.subplots(n_rows, n_cols, squeeze=False).ravel()
+            fig.subplots_adjust(left=0.09, right=0.98, bottom=0.07, top=0.94, wspace=0.4, hspace=0.5)
             for ax, ref in zip(axes, panels):
                 plot_accuracy_scatter(published[ref], scores[m], x_label=f"{ref} (published)", y_label=m, ax=ax)
             for ax in axes[len(panels):]:

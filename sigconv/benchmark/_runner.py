@@ -120,7 +120,7 @@ def _check_methods(methods):
 def _check_seeds(seeds):
     if isinstance(seeds, int) or not hasattr(seeds, "__iter__"):
         raise TypeError(f"seeds must be a list of ints; got seeds={seeds!r}. Use seeds=[{seeds!r}].")
-    seeds = [check_int(s, "seeds[i]", min_value=0) for s in seeds]
+    seeds = [check_int(s, f"seeds[{i}]", min_value=0) for i, s in enumerate(seeds)]
     if not seeds:
         raise ValueError("seeds must hold at least one int; got an empty list.")
     return list(dict.fromkeys(seeds))

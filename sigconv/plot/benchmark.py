@@ -104,7 +104,7 @@ def plot_accuracy_scatter(x, y, *, x_label, y_label, ax=None, fig=None):
     Returns
     -------
     fig : matplotlib.figure.Figure
-        The title counts the data sets where ``y`` wins, ties and loses.
+        The title's second line counts the data sets where ``y`` wins, ties and loses.
 
     Examples
     --------
@@ -112,8 +112,9 @@ def plot_accuracy_scatter(x, y, *, x_label, y_label, ax=None, fig=None):
     >>> from sigconv.plot import plot_accuracy_scatter
     >>> fig = plot_accuracy_scatter(pd.Series({"A": 0.8, "B": 0.9}), pd.Series({"A": 0.85, "B": 0.9}),
     ...                             x_label="ref", y_label="mine")
-    >>> fig.axes[0].get_title()
-    'mine vs ref: 1 wins, 1 ties, 0 losses'
+    >>> print(fig.axes[0].get_title())
+    mine vs ref
+    1 wins, 1 ties, 0 losses
     """
     from matplotlib.figure import Figure
 
@@ -127,7 +128,7 @@ def plot_accuracy_scatter(x, y, *, x_label, y_label, ax=None, fig=None):
     ax.scatter(xs, ys, s=22, color="#1f5f99", alpha=0.8)
     for name, a, b in zip(both, xs, ys):
         if len(both) <= 12:
-            ax.annotate(str(name), (a, b), fontsize=7, xytext=(3, 3), textcoords="offset points")
+            ax.annotate(str(name), (a, b), fontsize=7, xytext=(-3, 3), textcoords="offset points", ha="right")
     ax.set_xlim(lo, 1.02)
     ax.set_ylim(lo, 1.02)
     ax.set_aspect("equal")
@@ -135,6 +136,6 @@ def plot_accuracy_scatter(x, y, *, x_label, y_label, ax=None, fig=None):
     ax.set_ylabel(f"{y_label} accuracy", fontsize=9)
     ax.tick_params(labelsize=8)
     wins, ties = int(np.sum(ys > xs)), int(np.sum(ys == xs))
-    ax.set_title(f"{y_label} vs {x_label}: {wins} wins, {ties} ties, {len(xs) - wins - ties} losses",
-                 fontsize=9)
+    ax.set_title(f"{y_label} vs {x_label}\n{wins} wins, {ties} ties, {len(xs) - wins - ties} losses",
+                 fontsize=8)
     return ax.figure
