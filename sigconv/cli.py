@@ -152,8 +152,12 @@ def _benchmark(args):
         if not datasets:
             raise ValueError(f"--all found no data sets in {_data_home(args.data_dir)}: pass --data-dir (or "
                              "set SIGCONV_DATA) to a folder of UCR/UEA files, or name sets with --datasets.")
+    from .benchmark._runner import DEFAULT_TIME_BUDGET  # noqa: PLC0415
+
+    # A quick report by default; --epochs alone means "train this many epochs", without a budget.
+    budget = DEFAULT_TIME_BUDGET if args.time_budget is None and args.epochs is None else args.time_budget
     run = run_benchmark(
-        datasets, args.methods, seeds=args.seeds, epochs=args.epochs, time_budget=args.time_budget,
+        datasets, args.methods, seeds=args.seeds, epochs=args.epochs, time_budget=budget,
         data_home=args.data_dir, output_dir=args.output, backend=args.backend, cluster=args.cluster,
         isolation="inline" if args.inline else "process", n_jobs=args.jobs,
     )
@@ -245,8 +249,8 @@ def _parser():
     benchmark.add_argument("--epochs", type=int, default=None,
                            help="epochs of every deep method (default: each method's own)")
     benchmark.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
-                           help="training seconds per fit (estimators' max_time; default: 30 when "
-                           "--epochs is not given)")
+                           help="training seconds per fit (estimators' max_time; default: 30 unless "
+                           "--epochs is given, then none)")
     benchmark.add_argument("--seeds", type=int, nargs="+", default=[0], help="random seeds (default: 0)")
     benchmark.add_argument("--backend", choices=("tensorflow", "jax", "torch"), default=None,
                            help="KERAS_BACKEND of the worker processes (default: $KERAS_BACKEND, else tensorflow)")

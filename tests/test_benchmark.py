@@ -65,6 +65,10 @@ def _fails_on_gunpoint(*, random_state, epochs, time_budget, work_dir):
     return _FailsOnLength150()
 
 
+def _reports_backend(*, random_state, epochs, time_budget, work_dir):
+    raise RuntimeError(f"KERAS_BACKEND={os.environ.get('KERAS_BACKEND')}, epochs={epochs}, budget={time_budget}")
+
+
 def _exits(*, random_state, epochs, time_budget, work_dir):
     os._exit(3)
 
@@ -78,6 +82,8 @@ def test_methods(monkeypatch):
     for name, factory in [("counting", _counting), ("stratified", _stratified),
                           ("fails-on-gunpoint", _fails_on_gunpoint), ("exits", _exits), ("killed", _killed)]:
         monkeypatch.setitem(_methods._REGISTRY, name, Method(name, factory, f"test method {name}"))
+    monkeypatch.setitem(_methods._REGISTRY, "reports-backend", Method("reports-backend", _reports_backend,
+                                                                      uses_keras=True))
     CALLS.clear()
 
 
@@ -267,6 +273,24 @@ def test_a_killed_worker_process_fails_its_cell_only(tmp_path):
     assert run.results["error"][0].startswith(
         "WorkerDied: the worker process was killed by SIGKILL before finishing the cell")
     assert run.results["peak_memory_mb"][1] > 10  # the worker's whole resident set, Python included
+
+
+def test_backend_is_set_in_the_worker_process(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_BACKEND", "torch")
+    run = _run(tmp_path, datasets=["Coffee"], methods=["reports-backend"], isolation="process",
+               backend="tensorflow", epochs=2)
+    assert run.results["error"][0].startswith("RuntimeError: KERAS_BACKEND=tensorflow, epochs=2, budget=None")
+    assert run.results["backend"][0] == "tensorflow"
+
+
+def test_cli_gives_deep_methods_30_seconds_unless_epochs_are_given(tmp_path):
+    out = str(tmp_path / "o")
+    main(["benchmark", "--datasets", "Coffee", "--methods", "reports-backend", "--inline", "--output", out])
+    main(["benchmark", "--datasets", "Coffee", "--methods", "reports-backend", "--inline", "--epochs", "3",
+          "--output", out])
+    rows = _read_csv(tmp_path / "o" / "results.csv")
+    assert [(r["epochs"], r["time_budget"]) for r in rows] == [("", "30.0"), ("3", "")]
+    assert rows[0]["error"].endswith("epochs=None, budget=30.0 (at test_benchmark.py:69)")
 
 
 # -- reproducibility ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ __all__ = ["BenchmarkResult", "default_datasets", "run_benchmark"]
 
 #: Methods of a quick run: two cheap baselines and a time-boxed FCN.
 DEFAULT_METHODS = ("1nn-euclidean", "gaf-logreg", "fcn")
-#: Seconds per fit of a quick run (``time_budget`` when neither it nor ``epochs`` is given).
+#: Seconds per fit of a quick run (``sigconv benchmark`` without ``--epochs`` or ``--time-budget``).
 DEFAULT_TIME_BUDGET = 30.0
 _BACKENDS = ("tensorflow", "jax", "torch")
 _ISOLATIONS = ("process", "inline")
@@ -244,8 +244,9 @@ def run_benchmark(
         ``n_epochs`` of aeon's); None keeps each method's default.
     time_budget : float or None, default=None
         Seconds of training per fit (``max_time`` of sigconv's estimators):
-        training stops after the first epoch that ends past it. When both
-        ``epochs`` and ``time_budget`` are None, 30 seconds.
+        training stops after the first epoch that ends past it. None sets
+        no limit. (``sigconv benchmark`` gives 30 seconds when neither
+        ``--epochs`` nor ``--time-budget`` is given.)
     data_home : str, path-like or None, default=None
         Folder of UCR/UEA files; None uses ``$SIGCONV_DATA``. On a cluster it
         must be a path every worker can read.
@@ -281,9 +282,11 @@ def run_benchmark(
 
     Examples
     --------
+    >>> import tempfile
     >>> from sigconv.benchmark import run_benchmark
-    >>> run = run_benchmark(["Coffee"], ["1nn-euclidean"], output_dir=getfixture("tmp_path"),
-    ...                     isolation="inline", report=False, progress=False)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     run = run_benchmark(["Coffee"], ["1nn-euclidean"], output_dir=folder, isolation="inline",
+    ...                         report=False, progress=False)
     >>> run.results[["dataset", "method", "status", "accuracy"]].to_dict("records")
     [{'dataset': 'Coffee', 'method': '1nn-euclidean', 'status': 'ok', 'accuracy': 1.0}]
     """
@@ -294,8 +297,6 @@ def run_benchmark(
     n_jobs = check_int(n_jobs, "n_jobs", min_value=1)
     epochs = check_int(epochs, "epochs", min_value=1, allow_none=True)
     time_budget = check_float(time_budget, "time_budget", min_value=0, closed="neither", allow_none=True)
-    if epochs is None and time_budget is None:
-        time_budget = DEFAULT_TIME_BUDGET
     seeds = _check_seeds(seeds)
     backend = _check_backend(backend)
     data_home = None if data_home is None else str(Path(data_home).expanduser().resolve())
