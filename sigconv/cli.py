@@ -156,11 +156,16 @@ def _benchmark(args):
 
     # A quick report by default; --epochs alone means "train this many epochs", without a budget.
     budget = DEFAULT_TIME_BUDGET if args.time_budget is None and args.epochs is None else args.time_budget
-    run = run_benchmark(
-        datasets, args.methods, seeds=args.seeds, epochs=args.epochs, time_budget=budget,
-        data_home=args.data_dir, output_dir=args.output, backend=args.backend, cluster=args.cluster,
-        isolation="inline" if args.inline else "process", n_jobs=args.jobs,
-    )
+    try:
+        run = run_benchmark(
+            datasets, args.methods, seeds=args.seeds, epochs=args.epochs, time_budget=budget,
+            data_home=args.data_dir, output_dir=args.output, backend=args.backend, cluster=args.cluster,
+            isolation="inline" if args.inline else "process", n_jobs=args.jobs,
+        )
+    except KeyboardInterrupt:
+        print(f"sigconv benchmark: interrupted; the cells finished so far are in {args.output}/results.csv. "
+              "Run the same command again to resume.", file=sys.stderr)
+        return 130
     print(f"{len(run.results)} cells ({run.n_computed} run now, {run.n_reused} from an earlier run, "
           f"{run.n_failed} failed) in {run.elapsed_s:.1f} s. Wrote {run.output_dir / 'results.csv'}, "
           f"{run.output_dir / 'report.md'} and {run.report}. Open {run.report.resolve().as_uri()} in a browser.")

@@ -207,6 +207,20 @@ def test_another_configuration_is_another_cell(tmp_path, monkeypatch):
     assert len(CALLS) == 2
     rows = _read_csv(tmp_path / "out" / "results.csv")
     assert [r["epochs"] for r in rows] == ["3", "4"]
+    write_report(tmp_path / "out" / "results.csv", tmp_path / "out", gallery=False)  # the whole file
+    md = (tmp_path / "out" / "report.md").read_text()
+    assert "| data set | train | test | length | classes | counting (epochs=3) | counting (epochs=4) |" in md
+
+
+def test_inline_cells_cannot_run_in_parallel_threads(tmp_path):
+    with pytest.raises(ValueError, match=re.escape(
+            "n_jobs=2 needs isolation='process': cells run inline share one process")):
+        _run(tmp_path, n_jobs=2)
+
+
+def test_parallel_worker_processes(tmp_path):
+    run = _run(tmp_path, datasets=["Coffee", "GunPoint"], methods=["stratified"], isolation="process", n_jobs=2)
+    assert list(run.results["status"]) == ["ok", "ok"]
 
 
 def test_progress_goes_to_stderr_with_time_left(tmp_path, capsys):

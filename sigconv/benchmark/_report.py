@@ -163,6 +163,7 @@ def write_report(results, output_dir, *, data_home=None, notes=(), alpha=0.05, g
     if missing:
         raise ValueError(f"results has no {missing[0]!r} column; pass the rows of a results.csv "
                          "written by sigconv.benchmark.run_benchmark.")
+    results = _label_configurations(results)
     figures = output_dir / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     datasets = list(dict.fromkeys(results["dataset"]))
@@ -176,7 +177,9 @@ def write_report(results, output_dir, *, data_home=None, notes=(), alpha=0.05, g
     published = load_published()
     from ._methods import _REGISTRY
 
-    matched = {m: _REGISTRY[m].reference for m in methods if m in _REGISTRY and _REGISTRY[m].reference}
+    registered = dict(zip(results["method"], results["registered_method"]))
+    matched = {m: _REGISTRY[registered[m]].reference for m in methods
+               if registered[m] in _REGISTRY and _REGISTRY[registered[m]].reference}
     references = list(dict.fromkeys([*matched.values(), _ANCHOR]))
     seeds = sorted(set(results["seed"]))
 
@@ -337,6 +340,32 @@ def write_report(results, output_dir, *, data_home=None, notes=(), alpha=0.05, g
     page = output_dir / "report.html"
     page.write_text(doc.html("sigconv benchmark"), encoding="utf-8")
     return page
+
+
+def _label_configurations(results):
+    """Rename a method run with several configurations (epochs, time budget, backend) after each one."""
+    results = results.copy()
+    config = [c for c in ("epochs", "time_budget", "backend") if c in results.columns]
+    labels = []
+    for row in results.itertuples(index=False):
+        row = row._asdict()
+        same = results[results["method"] == row["method"]][config].astype(str).drop_duplicates()
+        if len(same) <= 1:
+            labels.append(row["method"])
+            continue
+        parts = [f"{c}={row[c]:g}" if c == "time_budget" else f"{c}={row[c]:.0f}" if c == "epochs"
+                 else f"{c}={row[c]}" for c in config
+                 if same[c].nunique() > 1 and pd_notna(row[c]) and row[c] != ""]
+        labels.append(f"{row['method']} ({', '.join(parts) or 'default'})")
+    results["registered_method"] = results["method"]
+    results["method"] = labels
+    return results
+
+
+def pd_notna(value):
+    import pandas as pd
+
+    return bool(pd.notna(value))
 
 
 def _wilcoxon_p(a, b):

@@ -295,6 +295,9 @@ def run_benchmark(
     started = time.monotonic()
     check_option(isolation, "isolation", _ISOLATIONS)
     n_jobs = check_int(n_jobs, "n_jobs", min_value=1)
+    if n_jobs > 1 and isolation == "inline" and cluster is None:
+        raise ValueError(f"n_jobs={n_jobs} needs isolation='process': cells run inline share one process, "
+                         "its Keras session and its memory tracing. Use isolation='process' or n_jobs=1.")
     epochs = check_int(epochs, "epochs", min_value=1, allow_none=True)
     time_budget = check_float(time_budget, "time_budget", min_value=0, closed="neither", allow_none=True)
     seeds = _check_seeds(seeds)
