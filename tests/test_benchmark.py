@@ -320,6 +320,12 @@ def test_same_command_and_seed_give_the_same_table(tmp_path):
     assert stratified["accuracy"].nunique() > 1  # the seed matters, and is honoured
 
 
+def test_1nn_euclidean_reproduces_the_published_figures(tmp_path):
+    run = _run(tmp_path, datasets=["Coffee", "GunPoint", "PigCVP"], methods=["1nn-euclidean"])
+    published = load_published().loc[["Coffee", "GunPoint", "PigCVP"], "1NN-ED"]
+    assert run.results["accuracy"].round(4).tolist() == published.tolist()  # z-normalized, as the UCR's
+
+
 # -- statistics -----------------------------------------------------------------------------------
 
 def test_mean_ranks_by_hand():
@@ -483,7 +489,7 @@ def test_cli_all_runs_every_set_in_the_data_dir(tmp_path, capsys):
 def test_cli_list_methods(capsys):
     assert main(["benchmark", "--list-methods"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("1nn-euclidean    1-nearest neighbour, Euclidean distance")
+    assert lines[0].startswith("1nn-euclidean    1-nearest neighbour, Euclidean distance, z-normalized series")
 
 
 # -- slow: real networks, worker processes, Dask --------------------------------------------------
@@ -526,3 +532,13 @@ def test_dask_worker_that_dies_fails_its_cell_only(tmp_path, dask_cluster):
     run = _run(tmp_path, datasets=["Coffee"], methods=["killed", "stratified"], cluster=dask_cluster.scheduler_address)
     assert list(run.results["status"]) == ["failed", "ok"]
     assert run.results["error"][0].startswith("KilledWorker: ")
+
+
+@pytest.mark.slow
+def test_aeon_peers_reproduce_the_published_1nn_dtw(tmp_path):
+    pytest.importorskip("aeon")
+    run = _run(tmp_path, datasets=["GunPoint"], methods=["1nn-dtw", "minirocket"])
+    assert list(run.results["status"]) == ["ok", "ok"], list(run.results["error"])
+    # 1-NN DTW is deterministic: the UCR archive's own figure, to its four decimals
+    assert round(run.results["accuracy"][0], 4) == load_published().loc["GunPoint", "1NN-DTW"]
+    assert run.results["accuracy"][1] > 0.95

@@ -130,8 +130,15 @@ def get_method(name):
 
 # -- factories -------------------------------------------------------------------------------------
 
-def _flatten(X):
-    return np.asarray(X, dtype=np.float64).reshape(len(X), -1)
+def _z_normalize(X):
+    """Each channel of each series to mean 0 and standard deviation 1 (constant ones to 0)."""
+    X = np.asarray(X, dtype=np.float64)
+    std = X.std(axis=-1, keepdims=True)
+    return (X - X.mean(axis=-1, keepdims=True)) / np.where(std > 0, std, 1.0)
+
+
+def _flatten_z(X):
+    return _z_normalize(X).reshape(len(X), -1)
 
 
 def _one_nn_euclidean(*, random_state, epochs, time_budget, work_dir):
@@ -139,7 +146,7 @@ def _one_nn_euclidean(*, random_state, epochs, time_budget, work_dir):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    return make_pipeline(FunctionTransformer(_flatten), KNeighborsClassifier(n_neighbors=1))
+    return make_pipeline(FunctionTransformer(_flatten_z), KNeighborsClassifier(n_neighbors=1))
 
 
 def _gaf_logreg(*, random_state, epochs, time_budget, work_dir):
@@ -197,20 +204,25 @@ def _image_cnn_check():
 
 
 class _Float64:
-    """An aeon classifier fed float64 arrays (aeon's numba kernels want them)."""
+    """An aeon classifier fed float64 arrays (aeon's numba kernels want them), z-normalized if asked."""
 
-    def __init__(self, estimator):
+    def __init__(self, estimator, *, z_normalize=False):
         self.estimator = estimator
+        self.z_normalize = z_normalize
+
+    def _X(self, X):
+        return _z_normalize(X) if self.z_normalize else np.asarray(X, dtype=np.float64)
 
     def fit(self, X, y):
-        self.estimator.fit(np.asarray(X, dtype=np.float64), y)
-        history = getattr(self.estimator, "history", None)
+        self.estimator.fit(self._X(X), y)
+        members = getattr(self.estimator, "classifiers_", None) or [self.estimator]  # InceptionTime: 5 nets
+        history = getattr(members[0], "history", None)
         if history is not None and hasattr(history, "history"):
             self.n_epochs_ = len(history.history.get("loss", []))
         return self
 
     def predict(self, X):
-        return self.estimator.predict(np.asarray(X, dtype=np.float64))
+        return self.estimator.predict(self._X(X))
 
 
 def _minirocket(*, random_state, epochs, time_budget, work_dir):
@@ -222,7 +234,7 @@ def _minirocket(*, random_state, epochs, time_budget, work_dir):
 def _one_nn_dtw(*, random_state, epochs, time_budget, work_dir):
     from aeon.classification.distance_based import KNeighborsTimeSeriesClassifier
 
-    return _Float64(KNeighborsTimeSeriesClassifier(n_neighbors=1, distance="dtw"))
+    return _Float64(KNeighborsTimeSeriesClassifier(n_neighbors=1, distance="dtw"), z_normalize=True)
 
 
 def _time_budget_callback(seconds):
@@ -256,7 +268,7 @@ def _aeon_factory(module, class_name):
 
 _AEON_DEEP = "aeon.classification.deep_learning"
 for _method in (
-    Method("1nn-euclidean", _one_nn_euclidean, "1-nearest neighbour, Euclidean distance (scikit-learn)",
+    Method("1nn-euclidean", _one_nn_euclidean, "1-nearest neighbour, Euclidean distance, z-normalized series (scikit-learn)",
            reference="1NN-ED"),
     Method("gaf-logreg", _gaf_logreg, "Gramian angular summation field (32x32) + logistic regression"),
     Method("fcn", _sigconv_factory("FCNClassifier"), "sigconv FCNClassifier", reference="FCN", uses_keras=True),
@@ -275,7 +287,7 @@ for _method in (
            requires=("aeon",), reference="ResNet", uses_keras=True),
     Method("aeon-inception", _aeon_factory(_AEON_DEEP, "InceptionTimeClassifier"),
            "aeon InceptionTimeClassifier", requires=("aeon",), reference="InceptionTime", uses_keras=True),
-    Method("1nn-dtw", _one_nn_dtw, "aeon 1-nearest neighbour, DTW with a full window", requires=("aeon",),
+    Method("1nn-dtw", _one_nn_dtw, "aeon 1-nearest neighbour, DTW with a full window, z-normalized series", requires=("aeon",),
            reference="1NN-DTW"),
 ):
     register_method(_method)
