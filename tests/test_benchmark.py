@@ -432,8 +432,6 @@ def test_report_rejects_a_table_without_results_columns(tmp_path):
 
 
 def test_plots_are_figures_without_pyplot():
-    import sys
-
     from sigconv.plot import plot_accuracy_scatter, plot_critical_difference
 
     scores = pd.DataFrame({"a": [0.9, 0.8, 0.7, 0.9, 0.6], "b": [0.8, 0.7, 0.6, 0.8, 0.5],
@@ -443,7 +441,7 @@ def test_plots_are_figures_without_pyplot():
     assert "a (1.30)" in labels and any(t.startswith("Nemenyi CD = ") for t in labels)
     fig = plot_accuracy_scatter(scores["a"], scores["b"], x_label="a", y_label="b")
     assert fig.axes[0].get_title() == "b vs a\n0 wins, 0 ties, 5 losses"
-    assert "matplotlib.pyplot" not in sys.modules
+    assert fig.canvas.manager is None  # not a pyplot figure: no global state
 
 
 # -- command line ---------------------------------------------------------------------------------
