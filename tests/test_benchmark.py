@@ -397,7 +397,7 @@ def test_report_has_tables_tests_and_figures(tmp_path):
                     "## Against published results", "## Failed cells"):
         assert heading in md
     assert "| Coffee | 28 | 28 | 286 | 2 | **1.0000 ± 0.000** |" in md  # per data set, best in bold
-    assert "Means over the 1 data sets where every method succeeded (Coffee)" in md
+    assert "Means over the 1 data set where every method succeeded (Coffee)" in md
     assert "Pairwise Wilcoxon signed-rank tests" not in md  # one complete data set: no test
     html = page.read_text()
     assert "<table>" in html and 'src="figures/scatter_counting.png"' in html

@@ -190,7 +190,8 @@ def write_report(results, output_dir, *, data_home=None, notes=(), alpha=0.05, g
     epochs = sorted({str(int(v)) for v in results["epochs"].dropna()}) if "epochs" in results else []
     backends = sorted({b for b in results.get("backend", pd.Series(dtype=str)).fillna("") if b})
     devices = sorted({d for d in results.get("device", pd.Series(dtype=str)).fillna("") if d})
-    doc.p(f"{len(datasets)} data sets x {len(methods)} methods x {len(seeds)} seeds = {len(results)} cells "
+    doc.p(f"{_count(len(datasets), 'data set')} x {_count(len(methods), 'method')} x "
+          f"{_count(len(seeds), 'seed')} = {_count(len(results), 'cell')} "
           f"({len(results) - n_failed} ok, {n_failed} failed). Standard UCR train/test splits; accuracy on "
           f"the test split, averaged over seeds {', '.join(map(str, seeds))}. "
           f"Epochs: {', '.join(epochs) or 'each method default'}; time budget per fit: "
@@ -225,7 +226,7 @@ def write_report(results, output_dir, *, data_home=None, notes=(), alpha=0.05, g
     # -- summary per method -------------------------------------------------------------------------
     doc.h(2, "Summary per method")
     ranks = mean_ranks(complete) if complete.shape[1] >= 2 and len(complete) else None
-    doc.p(f"Means over the {len(complete)} data sets where every method succeeded"
+    doc.p(f"Means over the {_count(len(complete), 'data set')} where every method succeeded"
           + (f" ({', '.join(complete.index)})" if len(complete) <= 20 else "")
           + "; rank 1 is best, ties share the mean rank. Times are per fit, memory is the peak of a cell.")
     header = ["method", "ok", "failed", "mean accuracy", "mean balanced accuracy", "mean rank",
@@ -342,6 +343,10 @@ def write_report(results, output_dir, *, data_home=None, notes=(), alpha=0.05, g
     return page
 
 
+def _count(n, noun):
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _label_configurations(results):
     """Rename a method run with several configurations (epochs, time budget, backend) after each one."""
     results = results.copy()
@@ -355,14 +360,14 @@ def _label_configurations(results):
             continue
         parts = [f"{c}={row[c]:g}" if c == "time_budget" else f"{c}={row[c]:.0f}" if c == "epochs"
                  else f"{c}={row[c]}" for c in config
-                 if same[c].nunique() > 1 and pd_notna(row[c]) and row[c] != ""]
+                 if same[c].nunique() > 1 and _notna(row[c]) and row[c] != ""]
         labels.append(f"{row['method']} ({', '.join(parts) or 'default'})")
     results["registered_method"] = results["method"]
     results["method"] = labels
     return results
 
 
-def pd_notna(value):
+def _notna(value):
     import pandas as pd
 
     return bool(pd.notna(value))
