@@ -161,6 +161,7 @@ def _benchmark(args):
             datasets, args.methods, seeds=args.seeds, epochs=args.epochs, time_budget=budget,
             data_home=args.data_dir, output_dir=args.output, backend=args.backend, cluster=args.cluster,
             isolation="inline" if args.inline else "process", n_jobs=args.jobs,
+            cell_timeout=args.cell_timeout,
         )
     except KeyboardInterrupt:
         print(f"sigconv benchmark: interrupted; the cells finished so far are in {args.output}/results.csv. "
@@ -265,6 +266,9 @@ def _parser():
                            help="Dask scheduler address: run each cell as a task there (pip install \"sigconv[cluster]\")")
     benchmark.add_argument("--jobs", type=int, default=1,
                            help="cells run at once on this machine (default: 1; ignored with --cluster)")
+    benchmark.add_argument("--cell-timeout", type=float, default=None, metavar="SECONDS",
+                           help="kill a cell's worker process after this long and mark the cell failed "
+                           "(default: wait)")
     benchmark.add_argument("--inline", action="store_true",
                            help="run cells in this process (or the Dask worker) instead of a fresh process each")
     benchmark.set_defaults(run=_benchmark)

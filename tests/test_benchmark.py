@@ -69,6 +69,12 @@ def _reports_backend(*, random_state, epochs, time_budget, work_dir):
     raise RuntimeError(f"KERAS_BACKEND={os.environ.get('KERAS_BACKEND')}, epochs={epochs}, budget={time_budget}")
 
 
+def _hangs(*, random_state, epochs, time_budget, work_dir):
+    import time
+
+    time.sleep(600)
+
+
 def _exits(*, random_state, epochs, time_budget, work_dir):
     os._exit(3)
 
@@ -80,7 +86,8 @@ def _killed(*, random_state, epochs, time_budget, work_dir):
 @pytest.fixture(autouse=True)
 def test_methods(monkeypatch):
     for name, factory in [("counting", _counting), ("stratified", _stratified),
-                          ("fails-on-gunpoint", _fails_on_gunpoint), ("exits", _exits), ("killed", _killed)]:
+                          ("fails-on-gunpoint", _fails_on_gunpoint), ("exits", _exits), ("killed", _killed),
+                          ("hangs", _hangs)]:
         monkeypatch.setitem(_methods._REGISTRY, name, Method(name, factory, f"test method {name}"))
     monkeypatch.setitem(_methods._REGISTRY, "reports-backend", Method("reports-backend", _reports_backend,
                                                                       uses_keras=True))
@@ -278,6 +285,15 @@ def test_a_worker_process_that_dies_fails_its_cell(tmp_path):
     assert run.results["status"].tolist() == ["failed"]
     assert run.results["error"][0].startswith(
         "WorkerDied: the worker process exited with status 3 before finishing the cell")
+
+
+def test_a_hung_worker_process_is_killed_after_cell_timeout(tmp_path):
+    run = _run(tmp_path, datasets=["Coffee"], methods=["hangs"], isolation="process", cell_timeout=4)
+    assert run.results["error"][0] == (
+        "WorkerTimeout: the worker process was still running after cell_timeout=4 s and was killed; give a "
+        "larger cell_timeout (--cell-timeout) or a time budget.")
+    with pytest.raises(ValueError, match=re.escape("cell_timeout=4 needs isolation='process'")):
+        _run(tmp_path, cell_timeout=4)
 
 
 @pytest.mark.slow

@@ -169,10 +169,10 @@ class _Progress:
               file=self.stream, flush=True)
 
 
-def _execute(spec, isolation):
+def _execute(spec, isolation, cell_timeout=None):
     """Run one cell where this function is called (locally or on a Dask worker)."""
     if isolation == "process":
-        return run_cell_in_subprocess(spec)
+        return run_cell_in_subprocess(spec, timeout=cell_timeout)
     if spec["method"].uses_keras and spec["backend"]:
         if "keras" in sys.modules:
             running = sys.modules["keras"].backend.backend()
@@ -213,6 +213,7 @@ def run_benchmark(
     backend=None,
     cluster=None,
     isolation="process",
+    cell_timeout=None,
     n_jobs=1,
     report=True,
     progress=True,
@@ -264,6 +265,9 @@ def run_benchmark(
         memory is that process's resident set; a crash fails only that cell);
         ``"inline"`` runs it in the process that executes it (faster to start;
         the peak memory is that of Python allocations, via tracemalloc).
+    cell_timeout : float or None, default=None
+        Seconds after which a cell's worker process is killed and the cell
+        failed (a hung fit); needs ``isolation="process"``. None waits.
     n_jobs : int, default=1
         Cells run at the same time on this machine (ignored with ``cluster``,
         whose workers set the parallelism).
@@ -295,6 +299,10 @@ def run_benchmark(
     started = time.monotonic()
     check_option(isolation, "isolation", _ISOLATIONS)
     n_jobs = check_int(n_jobs, "n_jobs", min_value=1)
+    cell_timeout = check_float(cell_timeout, "cell_timeout", min_value=0, closed="neither", allow_none=True)
+    if cell_timeout is not None and isolation == "inline":
+        raise ValueError(f"cell_timeout={cell_timeout:g} needs isolation='process': a cell running inline "
+                         "cannot be stopped. Use isolation='process' or cell_timeout=None.")
     if n_jobs > 1 and isolation == "inline" and cluster is None:
         raise ValueError(f"n_jobs={n_jobs} needs isolation='process': cells run inline share one process, "
                          "its Keras session and its memory tracing. Use isolation='process' or n_jobs=1.")
@@ -332,7 +340,7 @@ def run_benchmark(
         try:
             from distributed import as_completed as dask_completed
 
-            futures = {client.submit(_execute, spec, isolation, pure=False,
+            futures = {client.submit(_execute, spec, isolation, cell_timeout, pure=False,
                                      key=f"sigconv-cell-{i}-{time.time_ns()}"): spec
                        for i, spec in enumerate(todo)}
             for future in dask_completed(futures):
@@ -347,11 +355,11 @@ def run_benchmark(
                 client.close()
     elif todo and n_jobs > 1:
         with ThreadPoolExecutor(n_jobs) as pool:
-            for future in as_completed([pool.submit(_execute, spec, isolation) for spec in todo]):
+            for future in as_completed([pool.submit(_execute, spec, isolation, cell_timeout) for spec in todo]):
                 finish(future.result())
     else:
         for spec in todo:
-            finish(_execute(spec, isolation))
+            finish(_execute(spec, isolation, cell_timeout))
 
     table = pd.DataFrame([store.get(key) for key in keys], columns=list(COLUMNS))
     page = None

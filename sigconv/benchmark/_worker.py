@@ -165,12 +165,13 @@ def _signal_name(returncode):
         return f"signal {-returncode}"
 
 
-def run_cell_in_subprocess(spec):
+def run_cell_in_subprocess(spec, *, timeout=None):
     """Run :func:`run_cell` in a fresh Python process; a process that dies gives a failed row.
 
     The child gets ``KERAS_BACKEND=spec["backend"]``, this process's
     ``sys.path`` (so it imports the same sigconv and the same method
-    factories) and an empty working directory of its own.
+    factories) and an empty working directory of its own. A child still
+    running after ``timeout`` seconds is killed and its cell fails.
     """
     work_dir = Path(tempfile.mkdtemp(prefix="sigconv_worker_"))
     spec_path, result_path, log_path = work_dir / "spec.pkl", work_dir / "row.pkl", work_dir / "stderr.txt"
@@ -181,11 +182,18 @@ def run_cell_in_subprocess(spec):
             env["KERAS_BACKEND"] = spec["backend"]
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         with open(log_path, "wb") as log:
-            process = subprocess.run(
-                [sys.executable, "-m", "sigconv.benchmark._worker", str(spec_path), str(result_path)],
-                cwd=work_dir, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                check=False,
-            )
+            try:
+                process = subprocess.run(
+                    [sys.executable, "-m", "sigconv.benchmark._worker", str(spec_path), str(result_path)],
+                    cwd=work_dir, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                    check=False, timeout=timeout,
+                )
+            except subprocess.TimeoutExpired:  # run() has killed the child
+                row = base_row(spec)
+                row.update(status="failed", host=platform.node(), error=(
+                    f"WorkerTimeout: the worker process was still running after cell_timeout={timeout:g} s "
+                    "and was killed; give a larger cell_timeout (--cell-timeout) or a time budget."))
+                return row
         if process.returncode == 0 and result_path.is_file():
             return pickle.loads(result_path.read_bytes())
         how = (f"was killed by {_signal_name(process.returncode)}" if process.returncode < 0
