@@ -13,7 +13,8 @@ Subpackages, in the order imports point (each imports only those above it):
 - :mod:`sigconv.datasets`: UCR/UEA loaders and synthetic generators;
 - :mod:`sigconv.io`: recordings (CSV, Parquet, audio, NumPy, CWRU .mat) and resampling;
 - :mod:`sigconv.monitoring`: sliding windows, streaming prediction, alarms;
-- :mod:`sigconv.plot`: galleries and figures of trained networks (matplotlib).
+- :mod:`sigconv.plot`: galleries and figures of trained networks (matplotlib);
+- :mod:`sigconv.benchmark`: UCR benchmark runs and reports (``sigconv benchmark``).
 
 ``import sigconv`` is light: subpackages load on first use, and nothing
 here imports TensorFlow or pyts.
@@ -25,6 +26,7 @@ __version__ = "0.1.0"
 
 _SUBPACKAGES = (
     "augmentation",
+    "benchmark",
     "datasets",
     "estimators",
     "exceptions",

@@ -134,6 +134,45 @@ def _flatten_rows(monitor, chunks, timeout):
     yield from monitor.run(expand(), timeout=timeout)
 
 
+def _benchmark(args):
+    from .benchmark import get_method, list_methods, run_benchmark  # noqa: PLC0415
+
+    if args.list_methods:
+        for name in list_methods():
+            method = get_method(name)
+            reason = method.unavailable_reason()
+            print(f"{name:<16} {method.description}" + (f"  [unavailable: {reason}]" if reason else ""))
+        return 0
+    datasets = args.datasets
+    if args.all:
+        from .datasets import list_ucr_datasets  # noqa: PLC0415
+        from .datasets._ucr import _data_home  # noqa: PLC0415
+
+        datasets = list_ucr_datasets(source="local", data_home=args.data_dir)
+        if not datasets:
+            raise ValueError(f"--all found no data sets in {_data_home(args.data_dir)}: pass --data-dir (or "
+                             "set SIGCONV_DATA) to a folder of UCR/UEA files, or name sets with --datasets.")
+    from .benchmark._runner import DEFAULT_TIME_BUDGET  # noqa: PLC0415
+
+    # A quick report by default; --epochs alone means "train this many epochs", without a budget.
+    budget = DEFAULT_TIME_BUDGET if args.time_budget is None and args.epochs is None else args.time_budget
+    try:
+        run = run_benchmark(
+            datasets, args.methods, seeds=args.seeds, epochs=args.epochs, time_budget=budget,
+            data_home=args.data_dir, output_dir=args.output, backend=args.backend, cluster=args.cluster,
+            isolation="inline" if args.inline else "process", n_jobs=args.jobs,
+            cell_timeout=args.cell_timeout,
+        )
+    except KeyboardInterrupt:
+        print(f"sigconv benchmark: interrupted; the cells finished so far are in {args.output}/results.csv. "
+              "Run the same command again to resume.", file=sys.stderr)
+        return 130
+    print(f"{len(run.results)} cells ({run.n_computed} run now, {run.n_reused} from an earlier run, "
+          f"{run.n_failed} failed) in {run.elapsed_s:.1f} s. Wrote {run.output_dir / 'results.csv'}, "
+          f"{run.output_dir / 'report.md'} and {run.report}. Open {run.report.resolve().as_uri()} in a browser.")
+    return 1 if run.n_failed else 0
+
+
 def _parser():
     parser = argparse.ArgumentParser(
         prog="sigconv", description="Deep learning on signals and time series."
@@ -192,6 +231,47 @@ def _parser():
     monitor.add_argument("--predictions", action="store_true",
                          help="also print one line per window (kind 'window') at the end")
     monitor.set_defaults(run=_monitor)
+    benchmark = commands.add_parser(
+        "benchmark",
+        help="train and score methods on UCR data sets; write results.csv and a report",
+        description="Run every method on every data set (standard UCR train/test split) for every "
+        "seed, each cell in its own worker process (or as a Dask task with --cluster). Each finished "
+        "cell is saved to OUTPUT/results.csv at once, so running the same command again resumes an "
+        "interrupted run (failed cells are retried). Then writes OUTPUT/report.md and "
+        "OUTPUT/report.html: accuracy per data set, mean accuracy and rank, a critical-difference "
+        "diagram, Wilcoxon tests and scatter plots against published results, and the transforms. "
+        "With no options: the built-in univariate sets (Coffee, GunPoint, PigCVP) with 1nn-euclidean, "
+        "gaf-logreg and fcn, 30 s of training per fit. The exit status is 1 when a cell failed.",
+    )
+    which = benchmark.add_mutually_exclusive_group()
+    which.add_argument("--datasets", nargs="+", metavar="NAME", default=None,
+                       help="data sets (default: the built-in univariate ones)")
+    which.add_argument("--all", action="store_true", help="every data set in --data-dir")
+    benchmark.add_argument("--data-dir", default=None,
+                           help="folder with UCR/UEA files (default: $SIGCONV_DATA, then built-in data)")
+    benchmark.add_argument("--methods", nargs="+", metavar="NAME", default=None,
+                           help="methods (default: 1nn-euclidean gaf-logreg fcn; see --list-methods)")
+    benchmark.add_argument("--list-methods", action="store_true", help="list the methods and exit")
+    benchmark.add_argument("--epochs", type=int, default=None,
+                           help="epochs of every deep method (default: each method's own)")
+    benchmark.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
+                           help="training seconds per fit (estimators' max_time; default: 30 unless "
+                           "--epochs is given, then none)")
+    benchmark.add_argument("--seeds", type=int, nargs="+", default=[0], help="random seeds (default: 0)")
+    benchmark.add_argument("--backend", choices=("tensorflow", "jax", "torch"), default=None,
+                           help="KERAS_BACKEND of the worker processes (default: $KERAS_BACKEND, else tensorflow)")
+    benchmark.add_argument("--output", default="sigconv_benchmark",
+                           help="output folder (default: ./sigconv_benchmark)")
+    benchmark.add_argument("--cluster", default=None, metavar="ADDRESS",
+                           help="Dask scheduler address: run each cell as a task there (pip install \"sigconv[cluster]\")")
+    benchmark.add_argument("--jobs", type=int, default=1,
+                           help="cells run at once on this machine (default: 1; ignored with --cluster)")
+    benchmark.add_argument("--cell-timeout", type=float, default=None, metavar="SECONDS",
+                           help="kill a cell's worker process after this long and mark the cell failed "
+                           "(default: wait)")
+    benchmark.add_argument("--inline", action="store_true",
+                           help="run cells in this process (or the Dask worker) instead of a fresh process each")
+    benchmark.set_defaults(run=_benchmark)
     return parser
 
 
