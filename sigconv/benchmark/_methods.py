@@ -5,7 +5,6 @@ import importlib
 import importlib.util
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 
@@ -173,34 +172,7 @@ def _sigconv_factory(class_name):
 def _image_cnn(*, random_state, epochs, time_budget, work_dir):
     from .. import estimators
 
-    if not hasattr(estimators, "ImageCNNClassifier"):
-        raise ValueError(_NO_IMAGE_CNN)
-    params = {"random_state": random_state, "epochs": epochs, "max_time": time_budget}
-    accepted = estimators.ImageCNNClassifier().get_params()
-    missing = [key for key, value in params.items() if value is not None and key not in accepted]
-    if missing:
-        raise ValueError(f"ImageCNNClassifier has no parameter {missing[0]!r}; run the image-cnn "
-                         f"method without the option that sets it.")
-    return estimators.ImageCNNClassifier(**{k: v for k, v in params.items() if k in accepted})
-
-
-_NO_IMAGE_CNN = ("method 'image-cnn' needs sigconv.estimators.ImageCNNClassifier, which this version of "
-                 "sigconv does not have.")
-
-
-def _image_cnn_check():
-    """Whether ImageCNNClassifier exists, without importing Keras when it cannot."""
-    import sys
-
-    if "sigconv.estimators" in sys.modules:
-        return None if hasattr(sys.modules["sigconv.estimators"], "ImageCNNClassifier") else _NO_IMAGE_CNN
-    spec = importlib.util.find_spec("sigconv.estimators")  # finds the folder, imports nothing
-    folders = [] if spec is None else list(spec.submodule_search_locations or [])
-    if not any((Path(folder) / "image.py").is_file() or (Path(folder) / "image").is_dir() for folder in folders):
-        return _NO_IMAGE_CNN
-    from .. import estimators
-
-    return None if hasattr(estimators, "ImageCNNClassifier") else _NO_IMAGE_CNN
+    return estimators.ImageCNNClassifier(random_state=random_state, epochs=epochs, max_time=time_budget)
 
 
 class _Float64:
@@ -278,8 +250,8 @@ for _method in (
            reference="Inception", uses_keras=True),
     Method("wavenet", _sigconv_factory("WaveNetClassifier"), "sigconv WaveNetClassifier", uses_keras=True),
     Method("lstm", _sigconv_factory("LSTMClassifier"), "sigconv LSTMClassifier", uses_keras=True),
-    Method("image-cnn", _image_cnn, "sigconv ImageCNNClassifier (series to image, 2D CNN)", uses_keras=True,
-           check=_image_cnn_check),
+    Method("image-cnn", _image_cnn, "sigconv ImageCNNClassifier (GASF 64x64 images, scratch 2D ConvNet)",
+           uses_keras=True),
     Method("minirocket", _minirocket, "aeon MiniRocketClassifier", requires=("aeon",), reference="MiniRocket"),
     Method("aeon-fcn", _aeon_factory(_AEON_DEEP, "FCNClassifier"), "aeon FCNClassifier", requires=("aeon",),
            reference="FCN", uses_keras=True),
