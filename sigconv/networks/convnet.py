@@ -102,24 +102,12 @@ def build_convnet(
             f"convolutions or a smaller pool_size. Received: n_timepoints={n_timepoints}"
         )
 
-    factor = activation_channel_factor(activation)
     inputs = keras.Input((n_timepoints, n_channels), name=f"{name}_input")
-    x = inputs
-    for i, n_filters in enumerate(conv_filters):
-        prefix = f"{name}_block{i}"
-        x = keras.layers.Conv1D(n_filters * factor, kernel_size, padding="same", name=f"{prefix}_conv")(x)
-        x = get_activation(activation, name=f"{prefix}_act")(x)
-        if pool_size > 1:
-            x = keras.layers.MaxPooling1D(pool_size, name=f"{prefix}_pool")(x)
-        if dropout > 0:
-            x = keras.layers.Dropout(dropout, name=f"{prefix}_dropout")(x)
-    if dense_units:
-        x = keras.layers.Flatten(name=f"{name}_flatten")(x)
-    for j, n_units in enumerate(dense_units):
-        x = keras.layers.Dense(n_units * factor, name=f"{name}_dense{j}")(x)
-        x = get_activation(activation, name=f"{name}_dense{j}_act")(x)
-        if dropout > 0:
-            x = keras.layers.Dropout(dropout, name=f"{name}_dense{j}_dropout")(x)
+    x = _conv_pool_dense(
+        inputs, keras.layers.Conv1D, keras.layers.MaxPooling1D, conv_filters=conv_filters,
+        kernel_size=kernel_size, pool_size=pool_size, dense_units=dense_units, dropout=dropout,
+        activation=activation, name=name,
+    )
     return keras.Model(inputs, x, name=name)
 
 
@@ -204,15 +192,24 @@ def build_image_convnet(
             f"Received: height={height}, width={width}"
         )
 
-    factor = activation_channel_factor(activation)
     inputs = keras.Input((height, width, n_channels), name=f"{name}_input")
-    x = inputs
+    x = _conv_pool_dense(
+        inputs, keras.layers.Conv2D, keras.layers.MaxPooling2D, conv_filters=conv_filters,
+        kernel_size=kernel_size, pool_size=pool_size, dense_units=dense_units, dropout=dropout,
+        activation=activation, name=name,
+    )
+    return keras.Model(inputs, x, name=name)
+
+
+def _conv_pool_dense(x, conv, pool, *, conv_filters, kernel_size, pool_size, dense_units, dropout, activation, name):
+    """The lectures' stack, 1D or 2D by the ``conv`` and ``pool`` layer classes given."""
+    factor = activation_channel_factor(activation)
     for i, n_filters in enumerate(conv_filters):
         prefix = f"{name}_block{i}"
-        x = keras.layers.Conv2D(n_filters * factor, kernel_size, padding="same", name=f"{prefix}_conv")(x)
+        x = conv(n_filters * factor, kernel_size, padding="same", name=f"{prefix}_conv")(x)
         x = get_activation(activation, name=f"{prefix}_act")(x)
         if pool_size > 1:
-            x = keras.layers.MaxPooling2D(pool_size, name=f"{prefix}_pool")(x)
+            x = pool(pool_size, name=f"{prefix}_pool")(x)
         if dropout > 0:
             x = keras.layers.Dropout(dropout, name=f"{prefix}_dropout")(x)
     if dense_units:
@@ -222,4 +219,4 @@ def build_image_convnet(
         x = get_activation(activation, name=f"{name}_dense{j}_act")(x)
         if dropout > 0:
             x = keras.layers.Dropout(dropout, name=f"{name}_dense{j}_dropout")(x)
-    return keras.Model(inputs, x, name=name)
+    return x
