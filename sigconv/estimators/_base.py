@@ -731,7 +731,9 @@ class BaseDeepEstimator(BaseEstimator):
         callbacks = [recorder]
         if params["lr_schedule"] == "cosine":
             # before the recorder, which logs the rate each epoch starts with
-            callbacks.insert(0, _callbacks.CosineDecay(params["learning_rate"], params["epochs"]))
+            callbacks.insert(
+                0, _callbacks.CosineDecay(params["learning_rate"], params["epochs"], params["max_time"])
+            )
         plateau = None
         if params["lr_schedule"] == "plateau":
             plateau = _callbacks.ReduceLROnPlateau(
