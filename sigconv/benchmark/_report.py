@@ -264,7 +264,8 @@ def write_report(results, output_dir, *, data_home=None, notes=(), alpha=0.05, g
               f"{len(cd_scores)} data sets. Friedman test: "
               + (f"chi-square {statistic:.2f}, p = {pvalue:.3g}." if np.isfinite(pvalue)
                  else "needs at least 3 methods.")
-              + " With few data sets no difference can be significant; run more (`--all`).")
+              + (" With five data sets or fewer no Wilcoxon test can reach p < 0.05; run more "
+                 "(`--all`)." if len(cd_scores) <= 5 else ""))
         doc.img("figures/critical_difference.png", "critical-difference diagram")
         tests = pairwise_wilcoxon(cd_scores, alpha=alpha)
         doc.p(f"Pairwise Wilcoxon signed-rank tests (scipy.stats.wilcoxon), Holm-corrected at alpha = {alpha}.")
