@@ -541,22 +541,6 @@ def test_learning_rate_schedule_in_history():
     assert clf.history_["learning_rate"] == pytest.approx([0.01, 0.0085355339, 0.005, 0.0014644661])
 
 
-def test_cosine_schedule_follows_the_time_budget(monkeypatch):
-    # A clock that moves 1 s per reading: with max_time=8 the budget, not the 1,000 epochs,
-    # sets the progress of the cosine, so the rate falls to near 0 before training stops.
-    from sigconv.estimators import _callbacks
-
-    ticks = iter(range(10**6))
-    monkeypatch.setattr(_callbacks, "_now", lambda: float(next(ticks)))
-    X, y = waves()
-    clf = tiny(FCNClassifier, epochs=1000, learning_rate=0.01, max_time=8).fit(X, y)
-    rates = np.array(clf.history_["learning_rate"])
-    assert 2 <= clf.n_epochs_ < 1000
-    # epochs alone would keep every rate above 0.0099; the budget takes it below half
-    assert rates[0] > 0.008
-    assert np.all(np.diff(rates) < 0) and rates[-1] < 0.005
-
-
 def test_default_epochs_give_about_4000_steps_within_bounds(monkeypatch):
     from sigconv.estimators import _base
 

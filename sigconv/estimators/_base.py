@@ -731,9 +731,7 @@ class BaseDeepEstimator(BaseEstimator):
         callbacks = [recorder]
         if params["lr_schedule"] == "cosine":
             # before the recorder, which logs the rate each epoch starts with
-            callbacks.insert(
-                0, _callbacks.CosineDecay(params["learning_rate"], params["epochs"], params["max_time"])
-            )
+            callbacks.insert(0, _callbacks.CosineDecay(params["learning_rate"], params["epochs"]))
         plateau = None
         if params["lr_schedule"] == "plateau":
             plateau = _callbacks.ReduceLROnPlateau(

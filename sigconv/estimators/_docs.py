@@ -15,8 +15,7 @@ max_time : float or None, default=None
     Time budget of the training loop, in seconds: training stops at the
     end of the first epoch that ends ``max_time`` seconds or more after
     training began, even if ``epochs`` are not done (``n_epochs_`` tells
-    how many ran). Building the network is not counted; the cosine
-    ``lr_schedule`` decays over the budget too. None trains for
+    how many ran). Building the network is not counted. None trains for
     ``epochs``.
 validation_split : float or None, default=None
     Fraction of the training series held out as a validation set, in
@@ -30,10 +29,8 @@ early_stopping_patience : int or None, default=None
 lr_schedule : {"cosine", "plateau"} or None, default="cosine"
     How the learning rate changes from epoch to epoch. ``"cosine"``: a half
     cosine from ``learning_rate`` at the first epoch down towards 0 at the
-    end of ``epochs``, set per epoch; with ``max_time`` it follows the
-    time spent as well (the further along of the epochs done and the share
-    of the budget spent), so a fit the budget stops still ends at a low
-    rate; a fit stopped by early stopping ends at a higher rate. The
+    end of ``epochs``, set per epoch (a fit stopped early by ``max_time``
+    or early stopping ends at a higher rate). The
     README's Performance section compares it with the papers' schedule on
     UCR data sets. ``"plateau"``: the schedule of Fawaz
     et al. (dl-4-tsc, InceptionTime): halve the rate after
