@@ -6,6 +6,7 @@ Nothing is downloaded: no intersphinx inventories, no ImageNet weights.
 
 import os
 import sys
+import warnings
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -74,5 +75,42 @@ def _skip_member(app, what, name, obj, skip, options):
     return None
 
 
+_SHAPE_SECTIONS = ("Input shape", "Output shape")
+# numpydoc also parses the raw docstrings for the signatures, and says so; the
+# sections are rendered by _shape_sections below.
+warnings.filterwarnings("ignore", message=r"Unknown section (Input|Output) Shape", category=UserWarning)
+
+
+def _is_header(lines, i):
+    return (i + 1 < len(lines) and lines[i].strip() and set(lines[i + 1].strip()) == {"-"}
+            and len(lines[i + 1].strip()) >= len(lines[i].strip()))
+
+
+def _shape_sections(app, what, name, obj, options, lines):
+    """Keep the Keras-style "Input shape" / "Output shape" sections of the layers' docstrings.
+
+    numpydoc knows no such sections and drops them; moved before the first
+    section (into the free text numpydoc keeps) as rubrics, they render as
+    written. Runs before numpydoc's own handler (priority 500).
+    """
+    moved, i = [], 0
+    while i < len(lines):
+        if lines[i].strip() in _SHAPE_SECTIONS and _is_header(lines, i):
+            end = i + 2
+            while end < len(lines) and not _is_header(lines, end):
+                end += 1
+            body = [line[4:] if line.startswith("    ") else line for line in lines[i + 2:end]]
+            moved += [f".. rubric:: {lines[i].strip()}", "", *body]
+            if moved[-1].strip():
+                moved.append("")
+            del lines[i:end]
+        else:
+            i += 1
+    if moved:
+        first = next((j for j in range(len(lines)) if _is_header(lines, j)), len(lines))
+        lines[first:first] = moved
+
+
 def setup(app):
     app.connect("autodoc-skip-member", _skip_member)
+    app.connect("autodoc-process-docstring", _shape_sections, priority=100)
