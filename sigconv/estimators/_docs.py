@@ -127,7 +127,7 @@ n_features_in_ : int
 pad_length_ : int or None
     Length of the longest training series, to which shorter series are
     padded, when the training series had unequal lengths; None otherwise.
-feature_names_in_ : ndarray of shape (n_features_in_,)
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
     Column names of ``X`` when it was a DataFrame with string column names."""
 
 _EPOCHS = """\

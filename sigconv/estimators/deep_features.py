@@ -222,7 +222,7 @@ class DeepFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
 
         Returns
         -------
-        features : ndarray of shape (n_samples, n_features_out_)
+        features : ndarray of shape (n_samples, `n_features_out_`)
             float32 features.
         """
         check_is_fitted(self, "n_features_out_")

@@ -116,10 +116,10 @@ def jitter(x, *, sigma=0.03, rng=None):
 
     References
     ----------
-    .. [1] T. T. Um, F. M. J. Pfister, D. Pichler, S. Endo, M. Lang, S. Hirche,
-       U. Fietzek and D. Kulic, "Data augmentation of wearable sensor data for
-       Parkinson's disease monitoring using convolutional neural networks",
-       ICMI 2017.
+    .. [1] T. T. Um, F. M. J. Pfister, D. Pichler, S. Endo, M. Lang,
+       S. Hirche, U. Fietzek and D. Kulic, "Data augmentation of wearable
+       sensor data for Parkinson's disease monitoring using convolutional
+       neural networks", ICMI 2017.
     .. [2] B. K. Iwana and S. Uchida, "An empirical survey of data augmentation
        for time series classification with neural networks", PLOS ONE 16, 2021.
 
