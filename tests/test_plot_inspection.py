@@ -152,3 +152,14 @@ def test_plot_grad_cam_over_the_image_a_network_makes():
     series = np.sin(np.linspace(0, 6, 20, dtype=np.float32))[:, None]
     under, over = plot_grad_cam(model, series).axes[0].images
     assert under.get_array().shape == (10, 10) == over.get_array().shape
+    # a Gramian field's rows and columns are time: a second panel colours the series by the
+    # map projected back onto it; drawing into a given ax keeps the image alone
+    fig = plot_grad_cam(model, series)
+    image_ax, series_ax = fig.axes[:2]
+    assert series_ax.get_title() == "projected onto the series"
+    assert len(series_ax.collections) == 1 and len(series_ax.collections[0].get_segments()) == 19
+    assert len(image_ax.images) == 2
+    from matplotlib.figure import Figure
+
+    ax = Figure().subplots()
+    assert not plot_grad_cam(model, series, ax=ax).axes[0].collections

@@ -357,10 +357,31 @@ def _plot_map(model_or_estimator, x, compute, *, channel, ax, title, label):
         channel = check_int(channel, "channel", min_value=0)
     maps = compute(X)[0]
     image = _image_under(model_or_estimator, X, channel) if maps.ndim == 2 else None
-    fig, ax = _figure_and_ax(ax, (7, 3) if maps.ndim == 1 else (4.5, 4))
+    if maps.ndim == 2 and ax is None and series is not None and _time_on_both_axes(model_or_estimator):
+        # a Gramian field or recurrence plot: rows and columns are time, so the map goes back onto the series
+        from matplotlib.figure import Figure
+
+        from ..inspection import image_map_to_series
+
+        fig = Figure(figsize=(10, 4), layout="constrained")
+        ax, ax_series = fig.subplots(1, 2, width_ratios=(1, 1.6))
+        projected = _scaled(image_map_to_series(maps, series.shape[-1]))
+        _draw_map(ax_series, projected, series, None, channel, label)
+        ax_series.set_title("projected onto the series", fontsize=10)
+    else:
+        fig, ax = _figure_and_ax(ax, (7, 3) if maps.ndim == 1 else (4.5, 4))
     _draw_map(ax, maps, series, image, channel, label)
     ax.set_title(title, fontsize=10)
     return fig
+
+
+def _time_on_both_axes(model_or_estimator):
+    """Whether the network's first image is a Gramian angular field or a recurrence plot of the series."""
+    from ..inspection._models import all_layers, model_of
+    from ..layers import GramianAngularField, RecurrencePlot
+
+    first = next((layer for layer in all_layers(model_of(model_or_estimator)) if len(layer.output.shape) == 4), None)
+    return isinstance(first, (GramianAngularField, RecurrencePlot))
 
 
 def plot_class_activation_map(model_or_estimator, x, *, class_index=None, channel=0, ax=None):
@@ -421,9 +442,11 @@ def plot_grad_cam(model_or_estimator, x, *, layer=None, class_index=None, channe
 
     A 2D map is drawn over the image the layer's input comes from: the
     input image, or the first image the network makes from a series
-    (e.g. a :class:`sigconv.layers.GramianAngularField` layer's output);
-    :func:`sigconv.inspection.image_map_to_series` projects a Gramian or
-    recurrence map back onto the series.
+    (e.g. a :class:`sigconv.layers.GramianAngularField` layer's output).
+    When that image is a Gramian angular field or a recurrence plot (rows
+    and columns are time) and no ``ax`` is given, a second panel draws the
+    series coloured by the map projected back onto it
+    (:func:`sigconv.inspection.image_map_to_series`).
 
     Parameters
     ----------
