@@ -66,7 +66,27 @@ class _KerasModelBytes:
         self.data = data
 
 
-class BaseDeepEstimator(BaseEstimator):
+class KerasModelPickling:
+    """Pickle a fitted ``model_`` (a keras.Model) as the bytes of its ``.keras`` archive.
+
+    Mixed in before :class:`sklearn.base.BaseEstimator`, whose pickling it extends.
+    """
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        if isinstance(state.get("model_"), keras.Model):
+            state = dict(state)
+            state["model_"] = _KerasModelBytes(model_to_bytes(state["model_"]))
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("model_"), _KerasModelBytes):
+            state = dict(state)
+            state["model_"] = model_from_bytes(state["model_"].data)
+        super().__setstate__(state)
+
+
+class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
     """Base class of sigconv's deep-learning estimators.
 
     Subclasses set the class attributes ``_network`` (a key of
@@ -395,19 +415,6 @@ class BaseDeepEstimator(BaseEstimator):
                 f"not be loaded ({exc})."
             ) from exc
         return estimator
-
-    def __getstate__(self):
-        state = super().__getstate__()
-        if isinstance(state.get("model_"), keras.Model):
-            state = dict(state)
-            state["model_"] = _KerasModelBytes(model_to_bytes(state["model_"]))
-        return state
-
-    def __setstate__(self, state):
-        if isinstance(state.get("model_"), _KerasModelBytes):
-            state = dict(state)
-            state["model_"] = model_from_bytes(state["model_"].data)
-        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

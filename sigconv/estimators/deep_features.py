@@ -14,9 +14,8 @@ from sklearn.utils.validation import check_is_fitted
 from ..networks import BACKBONES
 from ..networks.backbones import _check_weights
 from ..validation import check_float, check_int, check_option, check_series, is_ragged
-from ._base import BaseDeepEstimator, _KerasModelBytes, _find_layer, store_params
+from ._base import BaseDeepEstimator, KerasModelPickling, _find_layer, store_params
 from ._context import seeded
-from ._serialization import model_from_bytes, model_to_bytes
 from .image import _check_transform, build_image_front, build_transform
 
 __all__ = ["DeepFeatures"]
@@ -34,7 +33,7 @@ def _inner_estimator(estimator):
     return inner
 
 
-class DeepFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class DeepFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, KerasModelPickling, BaseEstimator):
     """Activations of a layer of a deep network, pooled to one vector per series.
 
     Two sources of features:
@@ -252,16 +251,3 @@ class DeepFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     @property
     def _n_features_out(self):
         return self.n_features_out_
-
-    def __getstate__(self):
-        state = super().__getstate__()
-        if isinstance(state.get("model_"), keras.Model):
-            state = dict(state)
-            state["model_"] = _KerasModelBytes(model_to_bytes(state["model_"]))
-        return state
-
-    def __setstate__(self, state):
-        if isinstance(state.get("model_"), _KerasModelBytes):
-            state = dict(state)
-            state["model_"] = model_from_bytes(state["model_"].data)
-        super().__setstate__(state)
