@@ -109,10 +109,27 @@ def _read_csv(path):
 
 def test_registry_has_sigconv_estimators_baselines_and_peers():
     names = list_methods()
-    for name in ("1nn-euclidean", "gaf-logreg", "fcn", "resnet", "inception", "wavenet", "lstm", "image-cnn",
+    for name in ("1nn-euclidean", "gaf-logreg", "fcn", "resnet", "inception", "wavenet", "lstm", "image-gasf",
+                 "image-mtf", "image-rp", "image-spectrogram", "image-gasf-mobilenetv2",
                  "minirocket", "aeon-fcn", "aeon-resnet", "aeon-inception", "1nn-dtw"):
         assert name in names
     assert get_method("fcn").reference == "FCN" and get_method("fcn").uses_keras
+
+
+@pytest.mark.parametrize("transform", _methods.IMAGE_TRANSFORMS)
+def test_image_methods_build_the_transform_and_network_they_name(tmp_path, transform):
+    import pickle
+
+    from sigconv.estimators import ImageCNNClassifier
+
+    for name, network in ((f"image-{transform}", "convnet"), (f"image-{transform}-mobilenetv2", "mobilenet_v2")):
+        method = get_method(name)
+        clf = method.factory(random_state=3, epochs=7, time_budget=5.0, work_dir=tmp_path)
+        assert isinstance(clf, ImageCNNClassifier) and method.uses_keras
+        params = clf.get_params()
+        assert (params["image_transform"], params["network"], params["weights"]) == (transform, network, None)
+        assert (params["random_state"], params["epochs"], params["max_time"]) == (3, 7, 5.0)
+        assert pickle.loads(pickle.dumps(method.factory)) is method.factory  # worker processes get it by name
 
 
 def test_unknown_method_lists_the_valid_ones(tmp_path):

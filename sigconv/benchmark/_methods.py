@@ -169,10 +169,35 @@ def _sigconv_factory(class_name):
     return factory
 
 
-def _image_cnn(*, random_state, epochs, time_budget, work_dir):
-    from .. import estimators
+#: The imaging table of ``image-{transform}`` and ``image-{transform}-{backbone}``
+#: methods: each transform (64x64 images) read by the scratch ConvNet and by a
+#: backbone without pretrained weights (nothing is downloaded in a benchmark).
+IMAGE_TRANSFORMS = ("gasf", "mtf", "rp", "spectrogram")
+IMAGE_BACKBONES = ("mobilenet_v2",)
 
-    return estimators.ImageCNNClassifier(random_state=random_state, epochs=epochs, max_time=time_budget)
+
+def _image_factory(transform, network):
+    def factory(*, random_state, epochs, time_budget, work_dir):
+        from .. import estimators
+
+        return estimators.ImageCNNClassifier(image_transform=transform, network=network, random_state=random_state,
+                                             epochs=epochs, max_time=time_budget)
+
+    suffix = "" if network == "convnet" else f"_{network}"
+    factory.__name__ = factory.__qualname__ = f"_image_{transform}{suffix}"
+    globals()[factory.__name__] = factory  # picklable by reference
+    return factory
+
+
+def _image_methods():
+    for transform in IMAGE_TRANSFORMS:
+        yield Method(f"image-{transform}", _image_factory(transform, "convnet"),
+                     f"sigconv ImageCNNClassifier: {transform} 64x64 images in the model, scratch 2D ConvNet",
+                     uses_keras=True)
+        for backbone in IMAGE_BACKBONES:
+            yield Method(f"image-{transform}-{backbone.replace('_', '')}", _image_factory(transform, backbone),
+                         f"sigconv ImageCNNClassifier: {transform} 64x64 images, keras.applications {backbone} "
+                         "trained from random weights", uses_keras=True)
 
 
 class _Float64:
@@ -250,8 +275,7 @@ for _method in (
            reference="Inception", uses_keras=True),
     Method("wavenet", _sigconv_factory("WaveNetClassifier"), "sigconv WaveNetClassifier", uses_keras=True),
     Method("lstm", _sigconv_factory("LSTMClassifier"), "sigconv LSTMClassifier", uses_keras=True),
-    Method("image-cnn", _image_cnn, "sigconv ImageCNNClassifier (GASF 64x64 images, scratch 2D ConvNet)",
-           uses_keras=True),
+    *_image_methods(),
     Method("minirocket", _minirocket, "aeon MiniRocketClassifier", requires=("aeon",), reference="MiniRocket"),
     Method("aeon-fcn", _aeon_factory(_AEON_DEEP, "FCNClassifier"), "aeon FCNClassifier", requires=("aeon",),
            reference="FCN", uses_keras=True),
