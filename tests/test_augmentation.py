@@ -13,7 +13,7 @@ from sigconv.augmentation import AUGMENTATIONS, Augmenter
 from sigconv.estimators import FCNClassifier, FCNRegressor, LSTMClassifier, load
 from sigconv.estimators import _batches
 from sigconv.estimators._batches import DiskSeries, TrainingBatches
-from sigconv.exceptions import SeriesValueError
+from sigconv.exceptions import SeriesTypeError, SeriesValueError
 from sigconv.functional import jitter, scaling, time_warp, window_slice
 
 FUNCTIONS = [jitter, scaling, time_warp, window_slice]
@@ -382,6 +382,92 @@ def test_memmap_shape_errors(tmp_path):
         clf.predict(_memmap(tmp_path, X[:, None, :, None], "X4.npy"))
     with pytest.raises(ValueError, match=re.escape("X has 16 features, but FCNClassifier is expecting 32")):
         clf.predict(_memmap(tmp_path, X[:, :16], "X16.npy"))
+
+
+# series read on demand: DiskSeries over h5py-like loaders ---------------------------------------
+
+
+class _StrictLoader:
+    """An h5py-like array: rows only by a slice or a sorted array of distinct indices; no reshape."""
+
+    def __init__(self, array):
+        self._array, self.shape, self.dtype = array, array.shape, array.dtype
+        self.reads = []
+
+    def __getitem__(self, rows):
+        if not isinstance(rows, slice):
+            rows = np.asarray(rows)
+            assert rows.ndim == 1 and np.all(np.diff(rows) > 0), f"rows not sorted and distinct: {rows}"
+        out = self._array[rows]
+        self.reads.append(len(out))
+        return out.copy()
+
+
+def test_disk_series_of_a_loader_trains_like_the_same_series_in_memory():
+    X, y = waves()
+    loader = _StrictLoader(X.astype(np.float64))  # 2D, as an h5py data set of (n_samples, n_timepoints)
+    disk = DiskSeries(loader)
+    assert disk.shape == (20, 1, 32) and loader.reads == []  # nothing read when wrapped
+    on_disk = tiny(augmentation=JITTER, batch_size=4).fit(disk, y)
+    assert loader.reads and max(loader.reads) <= 4 and sum(loader.reads) >= 2 * 20  # batch by batch, 2 epochs
+    in_memory = tiny(augmentation=JITTER, batch_size=4).fit(X, y)
+    np.testing.assert_allclose(on_disk.predict_proba(disk), in_memory.predict_proba(X), rtol=1e-5)
+    assert on_disk.score(disk, y) == in_memory.score(X, y)
+    assert on_disk.embed(disk).shape == (20, 4)
+
+
+def test_disk_series_reads_rows_in_increasing_order_and_returns_them_as_asked():
+    X, _ = waves()
+    disk = DiskSeries(_StrictLoader(X[:, None, :]))
+    index = np.array([7, 2, 7, 0])  # unsorted, with a repeat (a bootstrap sample)
+    np.testing.assert_array_equal(disk.read(index), X[index][:, None, :])
+    subset = disk[np.array([5, 3, 9])]  # scikit-learn's indexing (cross-validation splits) selects, reads nothing
+    assert subset.shape == (3, 1, 32)
+    np.testing.assert_array_equal(subset.read(np.arange(3)), X[[5, 3, 9]][:, None, :])
+
+
+def test_disk_series_with_cross_validation():
+    from sklearn.model_selection import cross_val_score
+
+    X, y = waves()
+    scores = cross_val_score(tiny(epochs=1), DiskSeries(_StrictLoader(X)), y, cv=2)
+    assert scores.shape == (2,) and np.all((0 <= scores) & (scores <= 1))
+
+
+def test_disk_series_refuses_what_it_cannot_read_with_clear_errors():
+    X, y = waves()
+    with pytest.raises(SeriesTypeError, match=re.escape(
+        "X of type list cannot be read on demand: DiskSeries needs an array with shape, a NumPy dtype and "
+        "row indexing"
+    )):
+        DiskSeries([list(x) for x in X])
+
+    class Liar(_StrictLoader):
+        def __getitem__(self, rows):
+            return super().__getitem__(rows)[:, :16]  # fewer timepoints than the shape it declares
+
+    with pytest.raises(SeriesValueError, match=re.escape(
+        "X[rows] returned an array of shape (4, 1, 16) for 4 rows; expected (4, 1, 32) from the shape (20, 32) it "
+        "declares."
+    )):
+        tiny(epochs=1, batch_size=4).fit(DiskSeries(Liar(X)), y)
+    bad = X.copy()
+    bad[3, 5] = np.inf
+    with pytest.raises(SeriesValueError, match=re.escape(
+        "X contains inf (first at sample 3, channel 0, timepoint 5), found while reading the on-demand X"
+    )):
+        tiny(epochs=1).fit(DiskSeries(_StrictLoader(bad)), y)
+    clf = tiny(epochs=1).fit(X, y)
+    with pytest.raises(SeriesValueError, match=re.escape("X has 2 channel(s), but 1 were seen in fit.")):
+        clf.predict(DiskSeries(_StrictLoader(np.stack([X, X], axis=1))))
+
+
+def test_disk_series_of_a_dask_array():
+    da = pytest.importorskip("dask.array")
+    X, y = waves()
+    clf = tiny(epochs=1, batch_size=4).fit(DiskSeries(da.from_array(X, chunks=(5, 32))), y)
+    np.testing.assert_allclose(clf.predict_proba(DiskSeries(da.from_array(X, chunks=5))), clf.predict_proba(X),
+                               rtol=1e-6)
 
 
 class _Kill(keras.callbacks.Callback):

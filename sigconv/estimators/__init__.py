@@ -8,8 +8,9 @@ epochs (``epochs=1500, lr_schedule="plateau"`` is their protocol). They
 take series in every layout :func:`sigconv.validation.check_series`
 accepts, series of unequal length included, and work with ``clone``, ``Pipeline``, ``GridSearchCV`` and pickle.
 ``augmentation=`` (a :class:`sigconv.augmentation.Augmenter`) augments the
-training batches, and an ``X`` given as a :class:`numpy.memmap` is read from
-disk batch by batch (see ``docs/augmentation.md``).
+training batches, and an ``X`` given as a :class:`numpy.memmap` or a
+:class:`DiskSeries` (h5py, zarr, dask or a loader of one's own) is read
+batch by batch (see ``docs/augmentation.md``).
 
 - classifiers: :class:`FCNClassifier`, :class:`ResNetClassifier`,
   :class:`InceptionTimeClassifier`, :class:`WaveNetClassifier`,
@@ -21,12 +22,14 @@ disk batch by batch (see ``docs/augmentation.md``).
   (a transform layer of :mod:`sigconv.layers`, then a scratch 2D ConvNet or a
   ``keras.applications`` backbone) and :class:`DeepFeatures` (pooled layer
   activations as a scikit-learn transformer);
+- :class:`DiskSeries` wraps series read on demand, for data larger than memory;
 - :func:`load` reads an estimator written by its ``save`` method;
 - :class:`BaseDeepEstimator` (and :class:`BaseDeepClassifier`,
   :class:`BaseDeepRegressor`) hold what they share, for new estimators.
 """
 
 from ._base import BaseDeepClassifier, BaseDeepEstimator, BaseDeepRegressor
+from ._batches import DiskSeries
 from ._serialization import load
 from .deep_features import DeepFeatures
 from .fcn import FCNClassifier, FCNRegressor
@@ -41,6 +44,7 @@ __all__ = [
     "BaseDeepEstimator",
     "BaseDeepRegressor",
     "DeepFeatures",
+    "DiskSeries",
     "FCNClassifier",
     "FCNRegressor",
     "ImageCNNClassifier",

@@ -112,9 +112,9 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
     - a fresh Keras model is built at every ``fit`` (unless it resumes
       from a checkpoint);
     - an ``X`` that is a :class:`numpy.memmap` (``np.load(path,
-      mmap_mode="r")``) is never read whole: ``fit``, ``predict`` and
-      ``embed`` read it a batch of rows at a time (see the ``X`` parameter
-      of :meth:`fit`);
+      mmap_mode="r")``) or a :class:`~sigconv.estimators.DiskSeries` is
+      never read whole: ``fit``, ``predict`` and ``embed`` read it a batch
+      of rows at a time (see the ``X`` parameter of :meth:`fit`);
     - with ``augmentation``, or with ``X`` on disk, training batches are made
       at each step by a ``keras.utils.PyDataset``, shuffled at each epoch.
     """
@@ -170,12 +170,13 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
             for how they are padded). A :class:`numpy.memmap` (what
             ``np.load(path, mmap_mode="r")`` returns) of shape
             ``(n_samples, n_timepoints)`` or ``(n_samples, n_channels,
-            n_timepoints)`` is read from disk batch by batch, each batch
-            converted to float32 and checked for NaN and inf (which raise
-            with the index of the sample in the file) when it is read, so
-            data larger than memory can be trained on; ``validation_split``
-            batches from the same file, and ``validation_data`` is read
-            into memory.
+            n_timepoints)``, or a :class:`~sigconv.estimators.DiskSeries`
+            (an h5py data set, a zarr or dask array, a loader of your
+            own), is read batch by batch, each batch converted to float32
+            and checked for NaN and inf (which raise with the index of the
+            sample in the file) when it is read, so data larger than
+            memory can be trained on; ``validation_split`` batches from the
+            same file, and ``validation_data`` is read into memory.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Class labels of any type (classifiers) or real targets
             (regressors).
@@ -196,7 +197,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         params = self._check_params()
         self._check_validation_params(params, validation_data)
         raw_X = X
-        X = DiskSeries(X) if isinstance(X, np.memmap) else check_series(X)
+        X = _on_demand(X) or check_series(X)
         n_samples = len(X)
         ragged = is_ragged(X)
         n_channels = int(X[0].shape[0] if ragged else X.shape[1])
@@ -608,8 +609,9 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
 
     def _check_X_predict(self, X):
         _check_feature_names(self, X, reset=False)
-        if isinstance(X, np.memmap):
-            return DiskSeries(X, n_channels=self.n_channels_in_)
+        disk = _on_demand(X)
+        if disk is not None:
+            return disk.check_channels(self.n_channels_in_)
         return check_series(X, n_channels=self.n_channels_in_)
 
     def _keras_groups(self, X):
@@ -1064,6 +1066,13 @@ def store_params(estimator, arguments):
     for name, value in arguments.items():
         if name not in ("self", "__class__"):
             setattr(estimator, name, value)
+
+
+def _on_demand(X):
+    """``X`` as a :class:`DiskSeries` when it is one or a :class:`numpy.memmap`, else None."""
+    if isinstance(X, DiskSeries):
+        return X
+    return DiskSeries(X) if isinstance(X, np.memmap) else None
 
 
 def _take(X, index):

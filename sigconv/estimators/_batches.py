@@ -1,10 +1,11 @@
 """Training batches made per step: augmentation, and series read from disk.
 
-- :class:`DiskSeries`: series in a memory-mapped array (``np.load(path,
-  mmap_mode="r")`` or ``np.memmap``) of shape ``(n_samples, n_timepoints)``
-  or ``(n_samples, n_channels, n_timepoints)``, checked from their shape
-  and dtype alone and read a slice of rows at a time: float32, NaN and inf
-  refused with the index of the sample in the file;
+- :class:`DiskSeries`: series in an array read on demand (a memory map,
+  ``np.load(path, mmap_mode="r")`` or ``np.memmap``, or an h5py data set,
+  a zarr or dask array, or a loader of one's own) of shape ``(n_samples,
+  n_timepoints)`` or ``(n_samples, n_channels, n_timepoints)``, checked
+  from their shape and dtype alone and read a set of rows at a time:
+  float32, NaN and inf refused with the index of the sample in the file;
 - :class:`TrainingBatches`: a ``keras.utils.PyDataset`` that shuffles the
   training series at each epoch, reads each batch (from memory or disk),
   augments it and converts it with the estimator's own ``_to_keras``
@@ -26,19 +27,58 @@ CHUNK_VALUES = 2**24
 
 
 class DiskSeries:
-    """Rows of a memory-mapped array of series, read on demand.
+    """Series in an array that is read on demand, a set of rows at a time.
 
-    ``shape`` is ``(n_samples, n_channels, n_timepoints)`` of the selected
-    rows; ``ds[rows]`` selects rows (nothing is read); :meth:`read` reads
-    and checks them.
+    Pass it as ``X`` to ``fit``, ``predict``, ``predict_proba``, ``score``
+    and ``embed`` of every sigconv estimator to train on, or predict for,
+    series that do not fit in memory: the estimators read the rows of one
+    training batch at each step (shuffled at each epoch), and predict a
+    chunk of about 64 MiB of float32 at a time. A :class:`numpy.memmap`
+    (``np.load(path, mmap_mode="r")``) passed as ``X`` is wrapped in one
+    automatically.
+
+    Parameters
+    ----------
+    array : array-like read on demand
+        Shape ``(n_samples, n_timepoints)`` or ``(n_samples, n_channels,
+        n_timepoints)``, numeric. Anything with ``shape``, a NumPy
+        ``dtype`` and ``array[rows]`` for a sorted array of distinct row
+        indices (``array[start:stop]`` for consecutive rows) that returns
+        something :func:`numpy.asarray` reads: a :class:`numpy.memmap`, an
+        ``h5py.Dataset``, a ``zarr`` array, a ``dask`` array, or a data set
+        loader of one's own (reading the rows from files, say). Nothing is
+        read when it is wrapped; each batch read is converted to float32
+        and checked for NaN and inf, which raise with the row of the
+        sample.
+    name : str, default="X"
+        Name in error messages.
+
+    Attributes
+    ----------
+    shape : tuple of int
+        ``(n_samples, n_channels, n_timepoints)`` of the rows selected.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.estimators import DiskSeries
+    >>> class Loader:                      # rows made (or read from files) when asked for
+    ...     shape, dtype = (100, 1, 64), np.dtype("float32")
+    ...     def __getitem__(self, rows):
+    ...         index = np.arange(100)[rows]
+    ...         return np.sin(np.outer(index + 1, np.linspace(0, 1, 64)))[:, None, :]
+    >>> X = DiskSeries(Loader())
+    >>> X.shape, X[10:20].shape
+    ((100, 1, 64), (10, 1, 64))
     """
 
     def __init__(self, array, *, name="X", n_channels=None, rows=None):
         if rows is None:
-            array = _check_disk_array(array, name, n_channels)
+            _check_disk_array(array, name, n_channels)
             rows = np.arange(array.shape[0])
         self.array, self.name, self.rows = array, name, np.asarray(rows, dtype=np.intp)
-        self.shape = (len(self.rows), *array.shape[1:])
+        self._flat = len(array.shape) == 2  # (n_samples, n_timepoints): one channel, added when read
+        self.shape = (len(self.rows), *((1,) if self._flat else ()), *array.shape[1:])
 
     def __len__(self):
         return len(self.rows)
@@ -46,23 +86,43 @@ class DiskSeries:
     def __getitem__(self, index):
         return DiskSeries(self.array, name=self.name, rows=self.rows[index])
 
+    def __repr__(self):
+        return f"DiskSeries({type(self.array).__name__}, shape={self.shape})"
+
+    def check_channels(self, n_channels):
+        """Self, once its channel count is checked against ``n_channels`` (seen in fit)."""
+        _check_disk_array(self.array, self.name, n_channels)
+        return self
+
     def read(self, index):
-        """Float32 series ``(k, n_channels, n_timepoints)`` of the selected rows ``index`` (sorted)."""
-        rows = self.rows[index]
+        """Float32 series ``(k, n_channels, n_timepoints)`` of the selected rows ``index``.
+
+        The rows are read from the array in increasing order, each once
+        (as h5py asks), and returned in the order of ``index``.
+        """
+        rows, order = np.unique(self.rows[index], return_inverse=True)
         contiguous = len(rows) > 0 and rows[-1] - rows[0] == len(rows) - 1
-        data = self.array[rows[0] : rows[-1] + 1] if contiguous else self.array[rows]
+        data = self.array[int(rows[0]) : int(rows[-1]) + 1] if contiguous else self.array[rows]
         data = np.asarray(data, dtype=np.float32)
+        if self._flat:
+            data = data[:, None, :]
+        if data.shape[0] != len(rows) or data.shape[1:] != self.shape[1:]:
+            raise SeriesValueError(
+                f"{self.name}[rows] returned an array of shape {data.shape} for {len(rows)} rows; "
+                f"expected {(len(rows), *self.shape[1:])} from the shape {tuple(self.array.shape)} "
+                f"it declares. A loader passed to DiskSeries must return the rows it is asked for."
+            )
         finite = np.isfinite(data)
         if not finite.all():
             first = tuple(int(i) for i in np.argwhere(~finite)[0])
             kind = "NaN" if np.isnan(data[first]) else "inf"
             raise SeriesValueError(
                 f"{self.name} contains {kind} (first at sample {int(rows[first[0]])}, channel "
-                f"{first[1]}, timepoint {first[2]}), found while reading the memory-mapped "
+                f"{first[1]}, timepoint {first[2]}), found while reading the {_kind(self.array)} "
                 f"{self.name} batch by batch. sigconv does not guess missing values: impute them "
                 "(for example by interpolation) or drop those samples from the file."
             )
-        return data
+        return data[order]
 
     def chunks(self):
         """Yield index arrays over the rows, about ``CHUNK_VALUES`` values each."""
@@ -76,30 +136,41 @@ class DiskSeries:
             yield self.read(index).transpose(0, 2, 1)
 
 
+def _kind(array):
+    return "memory-mapped" if isinstance(array, np.memmap) else "on-demand"
+
+
 def _check_disk_array(array, name, n_channels):
-    if array.dtype.kind not in "biuf":
-        raise SeriesTypeError(f"{name} is a memory-mapped array of dtype {array.dtype}; series must be numeric.")
-    if array.ndim == 2:
-        array = array.reshape(array.shape[0], 1, array.shape[1])  # a view: nothing is read
-    elif array.ndim != 3:
+    shape, dtype = getattr(array, "shape", None), getattr(array, "dtype", None)
+    if not isinstance(dtype, np.dtype) or not hasattr(array, "__getitem__") or shape is None:
+        raise SeriesTypeError(
+            f"{name} of type {type(array).__name__} cannot be read on demand: DiskSeries needs an array "
+            "with shape, a NumPy dtype and row indexing (a numpy.memmap, h5py.Dataset, zarr or dask "
+            "array, or a loader of your own). Pass series in memory as a NumPy array."
+        )
+    shape = tuple(int(n) for n in shape)
+    if dtype.kind not in "biuf":
+        raise SeriesTypeError(f"{name} is a {_kind(array)} array of dtype {dtype}; series must be numeric.")
+    if len(shape) == 2:
+        shape = (shape[0], 1, shape[1])
+    elif len(shape) != 3:
         raise SeriesValueError(
-            f"{name} is a memory-mapped array of shape {array.shape}; expected 2D "
+            f"{name} is a {_kind(array)} array of shape {shape}; expected 2D "
             "(n_samples, n_timepoints) or 3D (n_samples, n_channels, n_timepoints)."
         )
-    if array.shape[0] == 0:
+    if shape[0] == 0:
         raise SeriesValueError(f"{name} is empty: it holds 0 samples. Pass at least one series.")
-    if array.shape[1] == 0:
+    if shape[1] == 0:
         raise SeriesValueError(f"{name} has 0 channels; each series needs at least one.")
-    if array.shape[2] == 0:
+    if shape[2] == 0:
         raise SeriesValueError(
             f"{name} has a series of 0 timepoint(s) (sample 0); at least 1 are needed (n_timepoints >= 1)."
         )
-    if n_channels is not None and array.shape[1] != n_channels:
+    if n_channels is not None and shape[1] != n_channels:
         raise SeriesValueError(
-            f"{name} has {array.shape[1]} channel(s), but {n_channels} were seen in fit. "
+            f"{name} has {shape[1]} channel(s), but {n_channels} were seen in fit. "
             "Pass series with the channels the estimator was fitted on, in the same order."
         )
-    return array
 
 
 class TrainingBatches(keras.utils.PyDataset):
