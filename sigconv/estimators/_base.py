@@ -108,7 +108,9 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
       skips), and at prediction each series shorter than that is padded the
       same way, so a series is seen exactly as in training, while longer
       series run at their own length. A prediction never depends on the
-      other series passed with it;
+      other series passed with it (beyond float32 rounding: some backend
+      kernels are chosen by batch size, a difference of about 1e-6
+      relative);
     - a fresh Keras model is built at every ``fit`` (unless it resumes
       from a checkpoint);
     - an ``X`` that is a :class:`numpy.memmap` (``np.load(path,
