@@ -232,7 +232,9 @@ BAD_PARAMS = [
         "callbacks must be a list of keras.callbacks.Callback instances or None",
     ),
     (dict(class_weight="auto"), ValueError, "class_weight must be None, 'balanced' or a dict {label: weight}"),
-    (dict(mixed_precision=1), TypeError, "mixed_precision must be True or False; got mixed_precision=1 (int)."),
+    (dict(mixed_precision=1), ValueError,
+     "mixed_precision must be False, True (float16), 'float16' or 'bfloat16'; got mixed_precision=1. Use "
+     "'bfloat16' on CPUs and TPUs, 'float16' on GPUs."),
     (dict(verbose=3), ValueError, "verbose must be an int in [0, 2]; got verbose=3."),
     (dict(checkpoint_every=0), ValueError, "checkpoint_every must be an int >= 1; got checkpoint_every=0."),
 ]
@@ -564,6 +566,20 @@ def test_mixed_precision_restores_the_global_policy():
     assert isinstance(clf.model_.optimizer, keras.optimizers.LossScaleOptimizer)
     proba = clf.predict_proba(X)
     assert np.all(np.isfinite(proba))
+
+
+def test_mixed_precision_bfloat16_needs_no_loss_scaling():
+    X, y = waves()
+    clf = tiny(FCNClassifier, epochs=2, mixed_precision="bfloat16").fit(X, y)
+    assert keras.config.dtype_policy().name == "float32"
+    assert clf.model_.get_layer("fcn_block0_conv").dtype_policy.name == "mixed_bfloat16"
+    assert clf.model_.get_layer("fcn_classifier_softmax").dtype_policy.name == "float32"
+    assert not isinstance(clf.model_.optimizer, keras.optimizers.LossScaleOptimizer)
+    proba = clf.predict_proba(X)
+    assert proba.dtype == np.float64 and np.all(np.isfinite(proba))
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
+    full = tiny(FCNClassifier, epochs=2).fit(X, y).predict_proba(X)
+    assert np.max(np.abs(proba - full)) < 0.1  # the same training, at bfloat16's 3 significant digits
 
 
 def test_jit_compile_reaches_keras():

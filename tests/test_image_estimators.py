@@ -55,6 +55,19 @@ def test_convnet_learns_sine_vs_square():
     assert clf.embed(X).shape == (40, 8)
 
 
+@pytest.mark.parametrize(("mixed_precision", "policy", "scaled"),
+                         [("bfloat16", "mixed_bfloat16", False), (True, "mixed_float16", True)])
+def test_mixed_precision_reaches_the_2d_network_not_the_transform_or_head(mixed_precision, policy, scaled):
+    X, y = _sine_square(40)
+    clf = ImageCNNClassifier(epochs=20, lr_schedule=None, mixed_precision=mixed_precision, **TINY_CONVNET).fit(X, y)
+    assert keras.config.dtype_policy().name == "float32"
+    policies = {layer.name: layer.dtype_policy.name for layer in clf.model_.layers}
+    assert policies["image_convnet_block0_conv"] == policies["image_convnet_dense0"] == policy
+    assert policies["gasf"] == policies["convnet_classifier_logits"] == policies["convnet_classifier_softmax"] == "float32"
+    assert isinstance(clf.model_.optimizer, keras.optimizers.LossScaleOptimizer) is scaled
+    assert clf.score(X, y) >= 0.9
+
+
 def test_augmentation_and_memmap_reach_the_image_model(tmp_path, monkeypatch):
     # The base class's per-step batches (augmentation, X on disk) go through the image
     # estimator's own training phases too: each phase reads every batch from the file.

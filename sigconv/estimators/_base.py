@@ -455,7 +455,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
                 self.random_state, "random_state", min_value=0, max_value=2**32 - 1, allow_none=True,
                 hint="Keras seeds its generators from an int; pass an int, not a RandomState.",
             ),
-            "mixed_precision": check_bool(self.mixed_precision, "mixed_precision"),
+            "mixed_precision": _check_mixed_precision(self.mixed_precision),
             "jit_compile": _check_jit_compile(self.jit_compile),
             "distribution": check_distribution(self.distribution),
             "verbose": check_int(self.verbose, "verbose", min_value=0, max_value=2),
@@ -665,7 +665,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         """Build and compile the network with its head (or the ensemble of ``_n_members()``)."""
         n_members = self._n_members()
         builder_params = self._builder_params(variable_length)
-        policy = dtype_policy("mixed_float16") if params["mixed_precision"] else contextlib.nullcontext()
+        policy = dtype_policy(params["mixed_precision"]) if params["mixed_precision"] else contextlib.nullcontext()
         members, embedding_layers = [], []
         for k in range(n_members):
             name = self._network if n_members == 1 else f"{self._network}{k}"
@@ -684,9 +684,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
             ]
             stacked = keras.layers.Concatenate(axis=1, name=f"{self._network}_ensemble_stack")(outputs)
             model = keras.Model(inputs, stacked, name=f"{self._network}_ensemble")
-        optimizer = keras.optimizers.Adam(learning_rate=params["learning_rate"])
-        if params["mixed_precision"]:
-            optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+        optimizer = make_optimizer(params["learning_rate"], params["mixed_precision"])
         model.compile(
             optimizer=optimizer,
             loss=self._loss,
@@ -1150,6 +1148,34 @@ def _default_epochs(n_samples, batch_size):
     """Epochs when ``epochs=None``: about ``_STEPS`` gradient steps, clipped to the bounds."""
     steps_per_epoch = math.ceil(n_samples / batch_size)
     return min(_MAX_EPOCHS, max(_MIN_EPOCHS, math.ceil(_STEPS / steps_per_epoch)))
+
+
+# mixed_precision= values and the Keras dtype policy each stands for.
+_MIXED_PRECISION = {False: None, True: "mixed_float16", "float16": "mixed_float16", "bfloat16": "mixed_bfloat16"}
+
+
+def _check_mixed_precision(mixed_precision):
+    """The Keras dtype policy ``mixed_precision`` stands for, or None for float32."""
+    for value, policy in _MIXED_PRECISION.items():
+        if mixed_precision is value or (isinstance(mixed_precision, str) and mixed_precision == value):
+            return policy
+    if isinstance(mixed_precision, np.bool_):
+        return _MIXED_PRECISION[bool(mixed_precision)]
+    raise ValueError(
+        "mixed_precision must be False, True (float16), 'float16' or 'bfloat16'; got "
+        f"mixed_precision={mixed_precision!r}. Use 'bfloat16' on CPUs and TPUs, 'float16' on GPUs."
+    )
+
+
+def make_optimizer(learning_rate, policy):
+    """Adam at ``learning_rate``; under float16 (``policy="mixed_float16"``) with loss scaling.
+
+    bfloat16 has float32's exponent range, so its gradients need no scaling.
+    """
+    optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
+    if policy == "mixed_float16":
+        optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
 
 
 def _check_jit_compile(jit_compile):

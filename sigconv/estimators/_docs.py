@@ -76,11 +76,15 @@ random_state : int or None, default=None
     results also need deterministic kernels (with TensorFlow,
     ``tf.config.experimental.enable_op_determinism()``). A resumed fit is
     not identical to an uninterrupted one. None draws a new seed.
-mixed_precision : bool, default=False
-    Build the network under Keras' ``"mixed_float16"`` dtype policy
-    (float16 computation, float32 weights; faster on recent GPUs) with a
-    loss-scaling optimizer; the head (pooling, output layer, softmax) stays
-    in float32. The global dtype policy is restored after building.
+mixed_precision : bool, "float16" or "bfloat16", default=False
+    Build the network under a Keras mixed dtype policy: 16-bit
+    computation, float32 weights; the head (pooling, output layer,
+    softmax) stays in float32, and the global dtype policy is restored
+    after building. ``True`` or ``"float16"``: ``"mixed_float16"``, with a
+    loss-scaling optimizer, for GPUs with float16 tensor cores.
+    ``"bfloat16"``: ``"mixed_bfloat16"`` (float32's exponent range, so no
+    loss scaling), for CPUs with bfloat16 instructions (AVX512-BF16, AMX)
+    and TPUs; on a CPU without them it is slower than float32.
 jit_compile : bool or "auto", default="auto"
     Compile the training and prediction steps with XLA (TensorFlow, JAX)
     or ``torch.compile`` (passed to ``keras.Model.compile``), at a

@@ -31,7 +31,7 @@ from ..layers import (
 from ..networks import BACKBONES, BackbonePreprocessing, backbone_blocks, build_backbone, build_image_convnet
 from ..networks.backbones import _check_weights
 from ..validation import check_float, check_int, check_option
-from ._base import BaseDeepClassifier, BaseDeepRegressor, _steps_per_execution, store_params
+from ._base import BaseDeepClassifier, BaseDeepRegressor, _steps_per_execution, make_optimizer, store_params
 from ._context import dtype_policy
 from ._docs import fill_doc
 
@@ -143,9 +143,7 @@ def build_transform(entries, image_size, n_timepoints):
 
 
 def _compile(model, learning_rate, params, loss):
-    optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
-    if params["mixed_precision"]:
-        optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+    optimizer = make_optimizer(learning_rate, params["mixed_precision"])
     model.compile(
         optimizer=optimizer,
         loss=loss,
@@ -255,7 +253,7 @@ class _ImageCNNMixin:
             )
         network = params["network"]
         transform = build_transform(params["image_transform"], params["image_size"], n_timepoints)
-        policy = dtype_policy("mixed_float16") if params["mixed_precision"] else None
+        policy = dtype_policy(params["mixed_precision"]) if params["mixed_precision"] else None
         if network == "convnet":
             inputs = keras.Input((n_timepoints, n_channels), name="series")
             x = transform(inputs)
