@@ -85,7 +85,7 @@ mixed_precision : bool, "float16" or "bfloat16", default=False
     ``"bfloat16"``: ``"mixed_bfloat16"`` (float32's exponent range, so no
     loss scaling), for TPUs and CPUs with bfloat16 matrix units (AMX).
     (On an AMD EPYC with AVX512-BF16 but no AMX, TensorFlow, ResNet and
-    FCN epochs were 2% to 7% faster than float32: little to gain there.)
+    FCN epochs were 2 to 7 percent faster than float32: little to gain there.)
 jit_compile : bool or "auto", default="auto"
     Compile the training and prediction steps with XLA (TensorFlow, JAX)
     or ``torch.compile`` (passed to ``keras.Model.compile``), at a
