@@ -87,7 +87,7 @@ def no_build(*args, **kwargs):
 def test_public_names():
     expected = {
         "BaseDeepClassifier", "BaseDeepEstimator", "BaseDeepRegressor", "load",
-        "DeepFeatures", "ImageCNNClassifier", "ImageCNNRegressor",
+        "DeepFeatures", "DiskSeries", "ImageCNNClassifier", "ImageCNNRegressor",
         *(cls.__name__ for cls in TINY),
     }
     assert set(estimators.__all__) == expected

@@ -30,6 +30,7 @@ from ..layers import (
 )
 from ..networks import BACKBONES, BackbonePreprocessing, backbone_blocks, build_backbone, build_image_convnet
 from ..networks.backbones import _check_weights
+from ..networks.blocks import BN_MOMENTUM
 from ..validation import check_float, check_int, check_option
 from ._base import BaseDeepClassifier, BaseDeepRegressor, _steps_per_execution, make_optimizer, store_params
 from ._context import dtype_policy
@@ -277,6 +278,11 @@ class _ImageCNNMixin:
         if len(x.shape) == 4:
             x = keras.layers.GlobalAveragePooling2D(name=f"{network}_pool")(x)
         model = self._add_head(keras.Model(inputs, x, name=network), n_outputs)
+        for layer in model.layers:
+            # keras.applications' 0.99 / 0.999 leave the moving statistics of a short fit far
+            # from its own (see sigconv.networks.blocks.BN_MOMENTUM); frozen BN layers never move
+            if isinstance(layer, keras.layers.BatchNormalization):
+                layer.momentum = BN_MOMENTUM
         blocks = backbone_blocks(network, names) if names else []
         if params["fine_tuning"] is not None:
             for name in names:
