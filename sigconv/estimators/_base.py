@@ -199,7 +199,8 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         params = self._check_params()
         self._check_validation_params(params, validation_data)
         raw_X = X
-        X = _on_demand(X) or check_series(X)
+        disk = _on_demand(X)
+        X = check_series(X) if disk is None else disk
         n_samples = len(X)
         ragged = is_ragged(X)
         n_channels = int(X[0].shape[0] if ragged else X.shape[1])
