@@ -214,6 +214,13 @@ def test_top_unfreezes_only_the_top_blocks():
     assert clf.history_["learning_rate"][1] == pytest.approx(1e-2)
 
 
+def test_backbone_batch_normalization_gets_the_project_momentum():
+    X, y = _sine_square(8)
+    clf = ImageCNNClassifier(epochs=1, **TINY_MOBILENET).fit(X, y)
+    bn = [layer for layer in clf.model_.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    assert len(bn) > 10 and all(layer.momentum == 0.9 for layer in bn)  # keras.applications' own: 0.999
+
+
 @pytest.mark.slow
 def test_full_unfreezes_every_block_but_batch_normalization():
     X, y = _sine_square(8)

@@ -23,6 +23,7 @@ from sigconv.networks import (
     build_wavenet,
     wavenet_receptive_field,
 )
+from sigconv.networks.blocks import BN_MOMENTUM
 
 # Tiny configurations of every builder, and the channel count of their output.
 TINY = {
@@ -233,6 +234,13 @@ ALL_TINY = {
     "lstm": (build_lstm, dict(units=(3, 3), bidirectional=True, mask_value=0.0)),
     "convnet_dense": (build_convnet, dict(conv_filters=(3, 4), dense_units=(5,), dropout=0.1)),
 }
+
+
+@pytest.mark.parametrize("network", ["fcn", "resnet", "inception_time"])
+def test_batch_normalization_uses_the_project_momentum(network):
+    builder, params, _ = TINY[network]
+    bn = [layer for layer in builder(16, 2, **params).layers if isinstance(layer, keras.layers.BatchNormalization)]
+    assert bn and all(layer.momentum == BN_MOMENTUM == 0.9 for layer in bn)
 
 
 @pytest.mark.parametrize("network", sorted(ALL_TINY))

@@ -158,15 +158,20 @@ def _gaf_logreg(*, random_state, epochs, time_budget, work_dir):
                          LogisticRegression(max_iter=1000, random_state=random_state))
 
 
+def _by_name(factory, name):
+    """``factory`` named ``name`` at module level, so that pickle finds it by reference (workers, Dask)."""
+    factory.__name__ = factory.__qualname__ = name
+    globals()[name] = factory
+    return factory
+
+
 def _sigconv_factory(class_name):
     def factory(*, random_state, epochs, time_budget, work_dir):
         from .. import estimators
 
         return getattr(estimators, class_name)(random_state=random_state, epochs=epochs, max_time=time_budget)
 
-    factory.__name__ = factory.__qualname__ = f"_sigconv_{class_name}"
-    globals()[factory.__name__] = factory  # picklable by reference
-    return factory
+    return _by_name(factory, f"_sigconv_{class_name}")
 
 
 #: The imaging table of ``image-{transform}`` and ``image-{transform}-{backbone}``
@@ -183,10 +188,7 @@ def _image_factory(transform, network):
         return estimators.ImageCNNClassifier(image_transform=transform, network=network, random_state=random_state,
                                              epochs=epochs, max_time=time_budget)
 
-    suffix = "" if network == "convnet" else f"_{network}"
-    factory.__name__ = factory.__qualname__ = f"_image_{transform}{suffix}"
-    globals()[factory.__name__] = factory  # picklable by reference
-    return factory
+    return _by_name(factory, f"_image_{transform}" + ("" if network == "convnet" else f"_{network}"))
 
 
 def _image_methods():
@@ -258,9 +260,7 @@ def _aeon_factory(module, class_name):
             params["callbacks"] = [_time_budget_callback(time_budget)]
         return _Float64(cls(**params))
 
-    factory.__name__ = factory.__qualname__ = f"_aeon_{class_name}"
-    globals()[factory.__name__] = factory
-    return factory
+    return _by_name(factory, f"_aeon_{class_name}")
 
 
 _AEON_DEEP = "aeon.classification.deep_learning"

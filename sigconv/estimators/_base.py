@@ -1151,17 +1151,16 @@ def _default_epochs(n_samples, batch_size):
     return min(_MAX_EPOCHS, max(_MIN_EPOCHS, math.ceil(_STEPS / steps_per_epoch)))
 
 
-# mixed_precision= values and the Keras dtype policy each stands for.
+# The Keras dtype policy of each mixed_precision= value.
 _MIXED_PRECISION = {False: None, True: "mixed_float16", "float16": "mixed_float16", "bfloat16": "mixed_bfloat16"}
 
 
 def _check_mixed_precision(mixed_precision):
     """The Keras dtype policy ``mixed_precision`` stands for, or None for float32."""
-    for value, policy in _MIXED_PRECISION.items():
-        if mixed_precision is value or (isinstance(mixed_precision, str) and mixed_precision == value):
-            return policy
-    if isinstance(mixed_precision, np.bool_):
+    if isinstance(mixed_precision, (bool, np.bool_)):
         return _MIXED_PRECISION[bool(mixed_precision)]
+    if isinstance(mixed_precision, str) and mixed_precision in _MIXED_PRECISION:
+        return _MIXED_PRECISION[mixed_precision]
     raise ValueError(
         "mixed_precision must be False, True (float16), 'float16' or 'bfloat16'; got "
         f"mixed_precision={mixed_precision!r}. Use 'bfloat16' on CPUs and TPUs, 'float16' on GPUs."
