@@ -139,11 +139,15 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
     # hooks for subclasses --------------------------------------------------------------------
 
     def _default_batch_size(self, n_samples):
-        """Batch size when ``batch_size=None``: ``min(16, n_samples // 10)``, at least 1.
+        """Batch size when ``batch_size=None``: 16, or ``n_samples`` if fewer.
 
-        The rule of Fawaz et al. (2019) for FCN and ResNet.
+        Fawaz et al. (2019) used ``min(16, n_samples // 10)``: batches of 3
+        for 30 series. Batch normalization then trains on the statistics of
+        3 series and predicts with moving averages of them; on the smallest
+        UCR sets that cost ResNet up to 30 points (Beef: 0.43 with batches
+        of 3, 0.73 with 16, at the same 300 epochs).
         """
-        return max(1, min(16, n_samples // 10))
+        return max(1, min(16, n_samples))
 
     def _n_members(self):
         """Number of networks trained together as an ensemble (1: a single network)."""

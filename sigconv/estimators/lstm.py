@@ -50,7 +50,7 @@ class LSTMClassifier(_LSTM, BaseDeepClassifier):
         Dropout rate on the recurrent state, in [0, 1).
     %(epochs)s
     batch_size : int or None, default=None
-        None uses ``min(16, n_samples // 10)``, at least 1.
+        None uses 16, or ``n_samples`` when there are fewer training series.
     %(training_parameters)s
 
     Attributes
@@ -135,7 +135,7 @@ class LSTMRegressor(_LSTM, BaseDeepRegressor):
         Dropout rate on the recurrent state, in [0, 1).
     %(epochs)s
     batch_size : int or None, default=None
-        None uses ``min(16, n_samples // 10)``, at least 1.
+        None uses 16, or ``n_samples`` when there are fewer training series.
     %(training_parameters)s
 
     Attributes

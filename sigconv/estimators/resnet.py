@@ -28,8 +28,8 @@ class ResNetClassifier(BaseDeepClassifier):
         Activation of the blocks (see :func:`~sigconv.networks.get_activation`).
     %(epochs)s
     batch_size : int or None, default=None
-        None uses ``min(16, n_samples // 10)``, at least 1 (Fawaz et al.),
-        ``n_samples`` counting the training part only.
+        None uses 16, or ``n_samples`` when there are fewer training series
+        (the training part only, after any validation split).
     %(training_parameters)s
 
     Attributes
@@ -116,7 +116,7 @@ class ResNetRegressor(BaseDeepRegressor):
         Activation of the blocks (see :func:`~sigconv.networks.get_activation`).
     %(epochs)s
     batch_size : int or None, default=None
-        None uses ``min(16, n_samples // 10)``, at least 1.
+        None uses 16, or ``n_samples`` when there are fewer training series.
     %(training_parameters)s
 
     Attributes

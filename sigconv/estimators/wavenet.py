@@ -36,7 +36,7 @@ class WaveNetClassifier(BaseDeepClassifier):
         ``n_filters``.
     %(epochs)s
     batch_size : int or None, default=None
-        None uses ``min(16, n_samples // 10)``, at least 1.
+        None uses 16, or ``n_samples`` when there are fewer training series.
     %(training_parameters)s
 
     Attributes
@@ -123,7 +123,7 @@ class WaveNetRegressor(BaseDeepRegressor):
         ``n_filters``.
     %(epochs)s
     batch_size : int or None, default=None
-        None uses ``min(16, n_samples // 10)``, at least 1.
+        None uses 16, or ``n_samples`` when there are fewer training series.
     %(training_parameters)s
 
     Attributes
