@@ -4,7 +4,8 @@ Each estimator trains one network of :mod:`sigconv.networks` with a
 classification or regression head: Adam from a learning rate of 1e-3 on a
 cosine schedule, for a number of epochs chosen from the data size (about
 4,000 gradient steps), a fraction of the reference implementations' 1,500
-epochs (``epochs=1500, lr_schedule="plateau"`` is their protocol). They
+epochs (``epochs=1500, lr_schedule="plateau"`` with
+``batch_size=max(1, min(16, n_train // 10))`` is their protocol). They
 take series in every layout :func:`sigconv.validation.check_series`
 accepts, series of unequal length included, and work with ``clone``, ``Pipeline``, ``GridSearchCV`` and pickle.
 ``augmentation=`` (a :class:`sigconv.augmentation.Augmenter`) augments the

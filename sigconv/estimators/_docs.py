@@ -143,8 +143,8 @@ epochs : int or None, default=None
     at most 300: many epochs for small data sets, fewer for large ones.
     With the default cosine ``lr_schedule`` this is a fraction of the
     papers' 1,500 to 2,000 epochs (``epochs=1500, lr_schedule="plateau"``
-    is their protocol); ``benchmarks/ucr_accuracy.py`` measures what it
-    gives on UCR data sets.
+    and ``batch_size=max(1, min(16, n_train // 10))`` is their protocol);
+    ``benchmarks/ucr_accuracy.py`` measures what it gives on UCR data sets.
 """
 
 _CLASSIFIER_TARGETS = """\
