@@ -11,6 +11,12 @@ epochs is counted (aeon saves its best model to a ``.keras`` file each time
 the training loss improves; it runs in a temporary directory here). Test
 accuracy after the last epoch is printed to check that both learn equally.
 
+Epoch times on a shared machine drift by up to a third between runs, so the
+cases run ``--repeats`` times (3 by default) in rounds: every case once, in
+the same order, then the next round. A ratio to aeon is taken within a round,
+against aeon's epoch of that round; the table shows the median over rounds
+and their range, and the epoch times are medians over rounds.
+
     python benchmarks/training.py                         # GunPoint (built in), all models and backends
     python benchmarks/training.py --dataset Strawberry    # a UCR set under $SIGCONV_DATA
     python benchmarks/training.py --models fcn --backends tensorflow jax --epochs 30
@@ -161,12 +167,15 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=20, help="epochs per fit (default 20)")
     parser.add_argument("--batch-size", type=int, default=16, help="batch size of both libraries (default 16)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=3, help="rounds of every case (default 3)")
     parser.add_argument("--no-aeon", action="store_true", help="skip aeon (e.g. when it is not installed)")
     parser.add_argument("--output", default=None, help="JSON file (default benchmarks/results/training_<dataset>.json)")
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.epochs < 3:
         parser.error(f"--epochs must be at least 3 to time epochs after the first; got {args.epochs}.")
+    if args.repeats < 1:
+        parser.error(f"--repeats must be at least 1; got {args.repeats}.")
 
     if args.worker:
         model, library, backend = args.worker
@@ -174,47 +183,71 @@ def main(argv=None):
         print(json.dumps(row))
         return 0
 
-    rows = []
-    for model in args.models:
-        cases = [] if args.no_aeon else [("aeon", "tensorflow")]
-        cases += [("sigconv", backend) for backend in args.backends]
-        for library, backend in cases:
-            row = _spawn(model, library, backend, args)
-            rows.append(row)
-            print(_format_row(row, rows), flush=True)
+    libraries = [] if args.no_aeon else [("aeon", "tensorflow")]
+    libraries += [("sigconv", backend) for backend in args.backends]
+    cases = [(model, library, backend) for model in args.models for library, backend in libraries]
+    runs = []
+    for repeat in range(args.repeats):
+        for model, library, backend in cases:
+            run = {**_spawn(model, library, backend, args), "repeat": repeat}
+            runs.append(run)
+            print(f"round {repeat + 1}/{args.repeats}: " + _format_row(_summary([run], runs)), flush=True)
+    rows = [_summary([run for run in runs if _case(run) == case], runs) for case in cases]
     output = Path(args.output or f"benchmarks/results/training_{args.dataset}.json")
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps({"versions": _versions(), "args": vars(args), "rows": rows}, indent=2) + "\n")
+    document = {"versions": _versions(), "args": vars(args), "rows": rows, "runs": runs}
+    output.write_text(json.dumps(document, indent=2) + "\n")
     print()
     print(_table(rows))
     print(f"\nwritten: {output}")
     return 0 if all("error" not in row for row in rows) else 1
 
 
-def _ratio(row, rows):
-    reference = [r for r in rows if r["model"] == row["model"] and r["library"] == "aeon" and "error" not in r]
-    if not reference or "error" in row:
-        return None
-    return row["epoch_s"] / reference[0]["epoch_s"]
+def _case(run):
+    return run["model"], run["library"], run["backend"]
 
 
-def _format_row(row, rows):
+def _summary(case_runs, runs):
+    """One row for a case: medians over its rounds, and its ratios to aeon's epoch round by round."""
+    failed = [run for run in case_runs if "error" in run]
+    if failed:
+        return failed[0]
+    keys = ("model", "library", "backend", "dataset", "epochs", "batch_size", "n_params")
+    row = {key: case_runs[0][key] for key in keys}
+    for key in ("first_epoch_s", "epoch_s", "fit_s", "accuracy"):
+        row[key] = statistics.median(run[key] for run in case_runs)
+    row["epoch_s_runs"] = [run["epoch_s"] for run in case_runs]
+    ratios = []
+    for run in case_runs:
+        reference = [
+            r for r in runs
+            if _case(r) == (run["model"], "aeon", "tensorflow") and r["repeat"] == run["repeat"] and "error" not in r
+        ]
+        if reference:
+            ratios.append(run["epoch_s"] / reference[0]["epoch_s"])
+    if ratios:
+        row.update(vs_aeon=statistics.median(ratios), vs_aeon_min=min(ratios), vs_aeon_max=max(ratios))
+    return row
+
+
+def _format_row(row):
     if "error" in row:
         return f"{row['model']:<10} {row['library']:<8} {row['backend']:<11} FAILED: {row['error'][-300:]}"
-    ratio = _ratio(row, rows)
-    ratio = "" if ratio is None else f"{ratio:.2f}x"
+    ratio = f"{row['vs_aeon']:.2f}x" if "vs_aeon" in row else ""
+    spread = f"{row['vs_aeon_min']:.2f}-{row['vs_aeon_max']:.2f}" if "vs_aeon" in row else ""
     return (
         f"{row['model']:<10} {row['library']:<8} {row['backend']:<11} {row['n_params']:>9,d} "
-        f"{row['first_epoch_s']:>9.2f} {row['epoch_s']:>9.3f} {ratio:>9} {row['fit_s']:>8.1f} {row['accuracy']:>9.3f}"
+        f"{row['first_epoch_s']:>9.2f} {row['epoch_s']:>9.3f} {ratio:>9} {spread:>11} {row['fit_s']:>8.1f} "
+        f"{row['accuracy']:>9.3f}"
     )
 
 
 def _table(rows):
     header = (
         f"{'model':<10} {'library':<8} {'backend':<11} {'params':>9} {'1st ep s':>9} {'epoch s':>9} "
-        f"{'vs aeon':>9} {'fit s':>8} {'test acc':>9}"
+        f"{'vs aeon':>9} {'range':>11} {'fit s':>8} {'test acc':>9}"
     )
-    return "\n".join([header, "-" * len(header), *(_format_row(row, rows) for row in rows)])
+    return "\n".join([header, "-" * len(header), *(_format_row(row) for row in rows)])
 
 
 if __name__ == "__main__":
