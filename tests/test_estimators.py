@@ -574,6 +574,17 @@ def test_default_batch_size_counts_the_training_part_only(monkeypatch):
     assert seen == [30]  # 40 series, 10 held out for validation
 
 
+def test_mixed_precision_restores_the_global_policy():
+    X, y = waves()
+    clf = tiny(FCNClassifier, epochs=1, mixed_precision=True).fit(X, y)
+    assert keras.config.dtype_policy().name == "float32"
+    assert clf.model_.get_layer("fcn_block0_conv").dtype_policy.name == "mixed_float16"
+    assert clf.model_.get_layer("fcn_classifier_softmax").dtype_policy.name == "float32"
+    assert isinstance(clf.model_.optimizer, keras.optimizers.LossScaleOptimizer)
+    proba = clf.predict_proba(X)
+    assert np.all(np.isfinite(proba))
+
+
 def test_mixed_precision_bfloat16_needs_no_loss_scaling():
     X, y = waves()
     clf = tiny(FCNClassifier, epochs=2, mixed_precision="bfloat16").fit(X, y)
