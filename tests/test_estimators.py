@@ -254,8 +254,39 @@ def test_bad_network_parameter_names_it():
     X, y = waves()
     with pytest.raises(ValueError, match=re.escape("`filters` must be a non-empty tuple of ints >= 1")):
         FCNClassifier(filters=(), kernel_sizes=(), epochs=1).fit(X, y)
+
+
+ENSEMBLES = [cls for cls in TINY if cls._has_ensemble]
+
+
+def test_every_1d_cnn_has_an_ensemble_size():
+    assert {cls.__name__ for cls in ENSEMBLES} == {
+        "FCNClassifier", "FCNRegressor", "ResNetClassifier", "ResNetRegressor",
+        "InceptionTimeClassifier", "InceptionTimeRegressor",
+    }
+
+
+@pytest.mark.parametrize("cls", ENSEMBLES, ids=lambda cls: cls.__name__)
+def test_an_ensemble_predicts_the_mean_of_its_members(cls):
+    X, y = waves() if issubclass(cls, BaseDeepClassifier) else amplitudes()
+    est = tiny(cls, ensemble_size=3).fit(X, y)
+    n_outputs = len(est.classes_) if issubclass(cls, BaseDeepClassifier) else 1
+    assert est.model_.output.shape == (None, 3, n_outputs)
+    members = est.model_.predict(X[:, :, None], verbose=0)
+    assert not np.allclose(members[:, 0], members[:, 1])  # each from its own initialisation
+    mean = members.mean(axis=1)
+    if issubclass(cls, BaseDeepClassifier):
+        np.testing.assert_allclose(est.predict_proba(X), mean, rtol=1e-5, atol=1e-6)
+    else:
+        np.testing.assert_allclose(est.predict(X), mean[:, 0], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("cls", ENSEMBLES, ids=lambda cls: cls.__name__)
+def test_ensemble_size_is_checked(cls, monkeypatch):
+    monkeypatch.setattr("sigconv.estimators._base.build_network", no_build)
+    X, y = waves() if issubclass(cls, BaseDeepClassifier) else amplitudes()
     with pytest.raises(ValueError, match=re.escape("ensemble_size must be an int >= 1; got ensemble_size=0.")):
-        tiny(InceptionTimeClassifier, ensemble_size=0).fit(X, y)
+        tiny(cls, ensemble_size=0).fit(X, y)
 
 
 def test_validation_split_and_validation_data_are_exclusive(monkeypatch):

@@ -92,9 +92,10 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
     Subclasses set the class attributes ``_network`` (a key of
     :data:`sigconv.networks.NETWORKS`) and ``_network_params`` (the names of
     their constructor parameters passed to the builder), and may override
-    :meth:`_default_batch_size`, :meth:`_n_members` and
-    :meth:`_builder_params`. Classifiers and regressors derive from
-    :class:`BaseDeepClassifier` and :class:`BaseDeepRegressor`.
+    :meth:`_default_batch_size` and :meth:`_builder_params`. Those with an
+    ``ensemble_size`` parameter set ``_has_ensemble = True``. Classifiers
+    and regressors derive from :class:`BaseDeepClassifier` and
+    :class:`BaseDeepRegressor`.
 
     Conventions every estimator follows:
 
@@ -123,6 +124,8 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
 
     _network = None
     _network_params = ()
+    # True for estimators with an ``ensemble_size`` parameter (networks trained side by side).
+    _has_ensemble = False
     _pad_value = 0.0
     _masks_padding = False
     _fitted_attributes = (
@@ -150,8 +153,8 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         return max(1, min(16, n_samples))
 
     def _n_members(self):
-        """Number of networks trained together as an ensemble (1: a single network)."""
-        return 1
+        """Number of networks trained together as an ensemble: ``ensemble_size``, or 1 without it."""
+        return self.ensemble_size if self._has_ensemble else 1
 
     def _keras_weights(self, weights):
         """Sample weights for Keras: one per series and ensemble member."""
@@ -435,7 +438,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
 
     def _check_params(self):
         """Validate the shared parameters; return them as a dict."""
-        return {
+        params = {
             "epochs": check_int(self.epochs, "epochs", min_value=1, allow_none=True),
             "batch_size": check_int(self.batch_size, "batch_size", min_value=1, allow_none=True),
             "learning_rate": check_float(self.learning_rate, "learning_rate", min_value=0, closed="neither"),
@@ -466,6 +469,12 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
             "verbose": check_int(self.verbose, "verbose", min_value=0, max_value=2),
             "augmentation": self._check_augmentation(self.augmentation),
         }
+        if self._has_ensemble:
+            params["ensemble_size"] = check_int(
+                self.ensemble_size, "ensemble_size", min_value=1,
+                hint="It is the number of networks averaged (1 for a single network).",
+            )
+        return params
 
     @staticmethod
     def _check_augmentation(augmentation):

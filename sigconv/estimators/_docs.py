@@ -148,6 +148,15 @@ epochs : int or None, default=None
     ``benchmarks/ucr_accuracy.py`` measures what it gives on UCR data sets.
 """
 
+_ENSEMBLE_SIZE = """\
+ensemble_size : int, default=1
+    Number of networks averaged: each from its own random initialisation,
+    all trained side by side on the same batches, each on its own loss;
+    the predicted probabilities (or values) are the members' mean, as in
+    the ensembles of Ismail Fawaz et al. (2019). Training costs
+    ``ensemble_size`` times one network's, or a little more on a CPU.
+"""
+
 _CLASSIFIER_TARGETS = """\
 classes_ : ndarray of shape (n_classes,)
     Class labels, sorted, of the type of ``y``.
@@ -179,7 +188,8 @@ def fill_doc(cls):
         ),
     }
     cls.__doc__ = (
-        cls.__doc__.replace("%(epochs)s", _indent(_EPOCHS.rstrip("\n")))
+        cls.__doc__.replace("%(ensemble_size)s", _indent(_ENSEMBLE_SIZE.rstrip("\n")))
+        .replace("%(epochs)s", _indent(_EPOCHS.rstrip("\n")))
         .replace("%(training_parameters)s", _indent(training))
         .replace("%(attributes)s", _indent(attributes))
     )

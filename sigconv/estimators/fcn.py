@@ -24,6 +24,7 @@ class FCNClassifier(BaseDeepClassifier):
         Kernel length of each block; one per entry of ``filters``.
     activation : str or keras.layers.Layer, default="relu"
         Activation of the blocks (see :func:`~sigconv.networks.get_activation`).
+    %(ensemble_size)s
     %(epochs)s
     batch_size : int or None, default=None
         None uses 16, or ``n_samples`` when there are fewer training series
@@ -68,6 +69,7 @@ class FCNClassifier(BaseDeepClassifier):
 
     _network = "fcn"
     _network_params = ("filters", "kernel_sizes", "activation")
+    _has_ensemble = True
 
     def __init__(
         self,
@@ -75,6 +77,7 @@ class FCNClassifier(BaseDeepClassifier):
         filters=(128, 256, 128),
         kernel_sizes=(8, 5, 3),
         activation="relu",
+        ensemble_size=1,
         epochs=None,
         batch_size=None,
         learning_rate=1e-3,
@@ -113,6 +116,7 @@ class FCNRegressor(BaseDeepRegressor):
         Kernel length of each block; one per entry of ``filters``.
     activation : str or keras.layers.Layer, default="relu"
         Activation of the blocks (see :func:`~sigconv.networks.get_activation`).
+    %(ensemble_size)s
     %(epochs)s
     batch_size : int or None, default=None
         None uses 16, or ``n_samples`` when there are fewer training series.
@@ -148,6 +152,7 @@ class FCNRegressor(BaseDeepRegressor):
 
     _network = "fcn"
     _network_params = ("filters", "kernel_sizes", "activation")
+    _has_ensemble = True
 
     def __init__(
         self,
@@ -155,6 +160,7 @@ class FCNRegressor(BaseDeepRegressor):
         filters=(128, 256, 128),
         kernel_sizes=(8, 5, 3),
         activation="relu",
+        ensemble_size=1,
         epochs=None,
         batch_size=None,
         learning_rate=1e-3,

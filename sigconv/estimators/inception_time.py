@@ -1,6 +1,5 @@
 """InceptionTime estimators: an ensemble of Inception networks."""
 
-from ..validation import check_int
 from ._base import BaseDeepClassifier, BaseDeepRegressor, store_params
 from ._docs import fill_doc
 
@@ -20,17 +19,6 @@ class _InceptionTime:
         "use_residual",
     )
     _has_ensemble = True
-
-    def _check_params(self):
-        params = super()._check_params()
-        params["ensemble_size"] = check_int(
-            self.ensemble_size, "ensemble_size", min_value=1,
-            hint="It is the number of networks averaged (5 in the paper, 1 for a single network).",
-        )
-        return params
-
-    def _n_members(self):
-        return self.ensemble_size
 
     def _default_batch_size(self, n_samples):
         """Batch size when ``batch_size=None``: 64 (Fawaz et al. 2020), or ``n_samples`` if fewer."""

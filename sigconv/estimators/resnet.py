@@ -26,6 +26,7 @@ class ResNetClassifier(BaseDeepClassifier):
         Kernel lengths of the convolutions inside each block.
     activation : str or keras.layers.Layer, default="relu"
         Activation of the blocks (see :func:`~sigconv.networks.get_activation`).
+    %(ensemble_size)s
     %(epochs)s
     batch_size : int or None, default=None
         None uses 16, or ``n_samples`` when there are fewer training series
@@ -65,6 +66,7 @@ class ResNetClassifier(BaseDeepClassifier):
 
     _network = "resnet"
     _network_params = ("n_filters", "n_blocks", "kernel_sizes", "activation")
+    _has_ensemble = True
 
     def __init__(
         self,
@@ -73,6 +75,7 @@ class ResNetClassifier(BaseDeepClassifier):
         n_blocks=3,
         kernel_sizes=(8, 5, 3),
         activation="relu",
+        ensemble_size=1,
         epochs=None,
         batch_size=None,
         learning_rate=1e-3,
@@ -114,6 +117,7 @@ class ResNetRegressor(BaseDeepRegressor):
         Kernel lengths of the convolutions inside each block.
     activation : str or keras.layers.Layer, default="relu"
         Activation of the blocks (see :func:`~sigconv.networks.get_activation`).
+    %(ensemble_size)s
     %(epochs)s
     batch_size : int or None, default=None
         None uses 16, or ``n_samples`` when there are fewer training series.
@@ -149,6 +153,7 @@ class ResNetRegressor(BaseDeepRegressor):
 
     _network = "resnet"
     _network_params = ("n_filters", "n_blocks", "kernel_sizes", "activation")
+    _has_ensemble = True
 
     def __init__(
         self,
@@ -157,6 +162,7 @@ class ResNetRegressor(BaseDeepRegressor):
         n_blocks=3,
         kernel_sizes=(8, 5, 3),
         activation="relu",
+        ensemble_size=1,
         epochs=None,
         batch_size=None,
         learning_rate=1e-3,
