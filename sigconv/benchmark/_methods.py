@@ -165,13 +165,15 @@ def _by_name(factory, name):
     return factory
 
 
-def _sigconv_factory(class_name):
+def _sigconv_factory(class_name, **params):
     def factory(*, random_state, epochs, time_budget, work_dir):
         from .. import estimators
 
-        return getattr(estimators, class_name)(random_state=random_state, epochs=epochs, max_time=time_budget)
+        return getattr(estimators, class_name)(
+            random_state=random_state, epochs=epochs, max_time=time_budget, **params
+        )
 
-    return _by_name(factory, f"_sigconv_{class_name}")
+    return _by_name(factory, f"_sigconv_{class_name}" + "".join(f"_{key}{value}" for key, value in params.items()))
 
 
 #: The imaging table of ``image-{transform}`` and ``image-{transform}-{backbone}``
@@ -271,6 +273,8 @@ for _method in (
     Method("fcn", _sigconv_factory("FCNClassifier"), "sigconv FCNClassifier", reference="FCN", uses_keras=True),
     Method("resnet", _sigconv_factory("ResNetClassifier"), "sigconv ResNetClassifier", reference="ResNet",
            uses_keras=True),
+    Method("resnet-ensemble3", _sigconv_factory("ResNetClassifier", ensemble_size=3),
+           "sigconv ResNetClassifier(ensemble_size=3)", reference="ResNet", uses_keras=True),
     Method("inception", _sigconv_factory("InceptionTimeClassifier"), "sigconv InceptionTimeClassifier",
            reference="Inception", uses_keras=True),
     Method("wavenet", _sigconv_factory("WaveNetClassifier"), "sigconv WaveNetClassifier", uses_keras=True),
