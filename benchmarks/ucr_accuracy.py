@@ -38,7 +38,8 @@ def main(argv=None):
                         help="folder of UCR .tsv files (default: $SIGCONV_DATA)")
     parser.add_argument("--datasets", nargs="+", default=None, help="default: every set found in --data-dir")
     parser.add_argument("--exclude", nargs="*", default=["FordA"], help="sets to skip (default: FordA)")
-    parser.add_argument("--model", default="resnet", choices=["fcn", "resnet", "resnet-ensemble3", "inception", "wavenet", "lstm"])
+    parser.add_argument("--model", default="resnet",
+                        choices=["fcn", "resnet", "resnet-ensemble3", "inception", "wavenet", "lstm"])
     parser.add_argument("--peers", nargs="*", default=[], help="other methods on the same splits, e.g. minirocket")
     parser.add_argument("--epochs", type=int, default=None, help="default: the estimator's own")
     parser.add_argument("--time-budget", type=float, default=None, help="training seconds per fit")
