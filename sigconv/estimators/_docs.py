@@ -173,7 +173,7 @@ def fill_doc(cls):
     from ._base import BaseDeepClassifier  # noqa: PLC0415
 
     classifier = issubclass(cls, BaseDeepClassifier)
-    ensemble = getattr(cls, "_has_ensemble", False)
+    ensemble = cls._has_ensemble
     training = _TRAINING % {
         "stratified": " and stratified by class" if classifier else "",
         "class_weight": _CLASS_WEIGHT if classifier else "",
