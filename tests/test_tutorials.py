@@ -4,8 +4,8 @@ Each tutorial's ```python blocks are joined in order and run as one script in a
 fresh interpreter (so one tutorial's Keras state or registered benchmark methods
 never leak into another), with ``MPLBACKEND=Agg`` and a temporary working
 directory, against this checkout's ``sigconv``. The tutorials use built-in or
-generated data and few epochs: all of them together take about 2.5 minutes on
-2 CPU cores in the default two workers, 4 in one process (README, "Development").
+generated data and few epochs; the README ("Development") gives the time they
+take together.
 """
 
 import importlib.util
