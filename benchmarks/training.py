@@ -17,6 +17,13 @@ the same order, then the next round. A ratio to aeon is taken within a round,
 against aeon's epoch of that round; the table shows the median over rounds
 and their range, and the epoch times are medians over rounds.
 
+The last three columns set the time against the work: the GFLOP of one
+training epoch (the multiply-adds of the convolution and dense layers,
+counted from the Keras layers), the rate achieved, and that rate as a share
+of the machine's float32 matrix product, measured with numpy at the start of
+each round. A final line per model gives the rate the 0.35x goal asks of
+sigconv's network.
+
     python benchmarks/training.py                         # GunPoint (built in), all models and backends
     python benchmarks/training.py --dataset Strawberry    # a UCR set under $SIGCONV_DATA
     python benchmarks/training.py --models fcn --backends tensorflow jax --epochs 30
@@ -74,6 +81,50 @@ def _epoch_timer():
     return EpochTimer()
 
 
+def _training_gflop(model, n_samples):
+    """GFLOP of one training epoch over ``n_samples`` series, counted from the layers.
+
+    The multiply-adds of every ``Conv1D`` and ``Dense`` layer (nested models
+    included), twice for a FLOP, three times for a training step: the forward
+    pass, the gradient with respect to the layer's input and the one with
+    respect to its kernel. Normalization, activations, pooling and the
+    optimizer update are left out; they are a few percent of the convolutions.
+    """
+    import math
+
+    import keras
+
+    def layers(block):
+        for layer in block.layers:
+            yield layer
+            if isinstance(layer, keras.Model):
+                yield from layers(layer)
+
+    macs = 0
+    for layer in layers(model):
+        if isinstance(layer, (keras.layers.Conv1D, keras.layers.Dense)):
+            positions = math.prod(layer.output.shape[1:-1])  # time steps (1 for a dense layer on a vector)
+            macs += positions * math.prod(layer.kernel.shape)
+    return 3 * 2 * macs * n_samples / 1e9
+
+
+def _matmul_gflops(size=2048, repeats=5):
+    """The machine's float32 matrix-product rate (numpy's BLAS, every core): best of ``repeats``."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((2, size, size), dtype=np.float32)
+    a @ b  # warm-up: threads started, pages touched
+    best = min(_timed(lambda: a @ b) for _ in range(repeats))
+    return 2 * size**3 / best / 1e9
+
+
+def _timed(function):
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
 def _load(dataset):
     from sigconv.datasets import load_ucr
 
@@ -114,6 +165,7 @@ def run_case(model, library, backend, dataset, epochs, batch_size, seed):
             clf.fit(X_train, y_train)
             fit_seconds = time.perf_counter() - start
         n_params = clf.model_.count_params()
+    gflop = _training_gflop(clf.model_, len(X_train))
     predictions = clf.predict(X_test)
     accuracy = float(np.mean(np.asarray(predictions) == np.asarray(y_test)))
     intervals = [b - a for a, b in zip(_TIMES, _TIMES[1:])]
@@ -129,6 +181,7 @@ def run_case(model, library, backend, dataset, epochs, batch_size, seed):
         "epoch_s": statistics.median(intervals[1:]),
         "fit_s": fit_seconds,
         "accuracy": accuracy,
+        "epoch_gflop": gflop,
     }
 
 
@@ -186,19 +239,22 @@ def main(argv=None):
     libraries = [] if args.no_aeon else [("aeon", "tensorflow")]
     libraries += [("sigconv", backend) for backend in args.backends]
     cases = [(model, library, backend) for model in args.models for library, backend in libraries]
-    runs = []
+    runs, matmul = [], []
     for repeat in range(args.repeats):
+        matmul.append(_matmul_gflops())
+        print(f"round {repeat + 1}/{args.repeats}: float32 matrix product {matmul[-1]:.0f} GFLOP/s", flush=True)
         for model, library, backend in cases:
-            run = {**_spawn(model, library, backend, args), "repeat": repeat}
+            run = {**_spawn(model, library, backend, args), "repeat": repeat, "matmul_gflops": matmul[-1]}
             runs.append(run)
             print(f"round {repeat + 1}/{args.repeats}: " + _format_row(_summary([run], runs)), flush=True)
     rows = [_summary([run for run in runs if _case(run) == case], runs) for case in cases]
     output = Path(args.output or f"benchmarks/results/training_{args.dataset}.json")
     output.parent.mkdir(parents=True, exist_ok=True)
-    document = {"versions": _versions(), "args": vars(args), "rows": rows, "runs": runs}
+    document = {"versions": _versions(), "args": vars(args), "matmul_gflops": matmul, "rows": rows, "runs": runs}
     output.write_text(json.dumps(document, indent=2) + "\n")
     print()
     print(_table(rows))
+    print(_roofline(rows, statistics.median(matmul)))
     print(f"\nwritten: {output}")
     return 0 if all("error" not in row for row in rows) else 1
 
@@ -217,6 +273,10 @@ def _summary(case_runs, runs):
     for key in ("first_epoch_s", "epoch_s", "fit_s", "accuracy"):
         row[key] = statistics.median(run[key] for run in case_runs)
     row["epoch_s_runs"] = [run["epoch_s"] for run in case_runs]
+    row["epoch_gflop"] = case_runs[0]["epoch_gflop"]
+    # Achieved rate, and its share of the float32 matrix product measured in the same round.
+    row["gflops"] = statistics.median(run["epoch_gflop"] / run["epoch_s"] for run in case_runs)
+    row["of_matmul"] = statistics.median(run["epoch_gflop"] / run["epoch_s"] / run["matmul_gflops"] for run in case_runs)
     ratios = []
     for run in case_runs:
         reference = [
@@ -238,16 +298,38 @@ def _format_row(row):
     return (
         f"{row['model']:<10} {row['library']:<8} {row['backend']:<11} {row['n_params']:>9,d} "
         f"{row['first_epoch_s']:>9.2f} {row['epoch_s']:>9.3f} {ratio:>9} {spread:>11} {row['fit_s']:>8.1f} "
-        f"{row['accuracy']:>9.3f}"
+        f"{row['accuracy']:>9.3f} {row['epoch_gflop']:>8.2f} {row['gflops']:>8.0f} {row['of_matmul']:>8.0%}"
     )
 
 
 def _table(rows):
     header = (
         f"{'model':<10} {'library':<8} {'backend':<11} {'params':>9} {'1st ep s':>9} {'epoch s':>9} "
-        f"{'vs aeon':>9} {'range':>11} {'fit s':>8} {'test acc':>9}"
+        f"{'vs aeon':>9} {'range':>11} {'fit s':>8} {'test acc':>9} {'GFLOP/ep':>8} {'GFLOP/s':>8} {'% matmul':>8}"
     )
     return "\n".join([header, "-" * len(header), *(_format_row(row) for row in rows)])
+
+
+def _roofline(rows, matmul_gflops):
+    """For each model, the rate sigconv's network needs to train an epoch in 0.35x aeon's time.
+
+    Set against the machine's float32 matrix-product rate: convolutions run at
+    that rate at best, and the rest of a step (normalization, activations, the
+    optimizer) only adds time.
+    """
+    lines = [f"\nfloat32 matrix product on this machine: {matmul_gflops:.0f} GFLOP/s (median over rounds)."]
+    for model in dict.fromkeys(row["model"] for row in rows):
+        aeon = [row for row in rows if row["model"] == model and row["library"] == "aeon" and "error" not in row]
+        ours = [row for row in rows if row["model"] == model and row["library"] == "sigconv" and "error" not in row]
+        if not aeon or not ours:
+            continue
+        gflop, goal_s = ours[0]["epoch_gflop"], 0.35 * aeon[0]["epoch_s"]
+        lines.append(
+            f"{model}: sigconv's epoch is {gflop:.2f} GFLOP, at least {gflop / matmul_gflops:.3f} s at that rate; "
+            f"the 0.35x goal ({goal_s:.3f} s) needs {gflop / goal_s:.0f} GFLOP/s, "
+            f"{gflop / goal_s / matmul_gflops:.0%} of it, over the whole step."
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

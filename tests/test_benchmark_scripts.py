@@ -1,0 +1,49 @@
+"""benchmarks/training.py: the FLOP count and the matrix-product rate behind its roofline line."""
+
+import importlib.util
+from pathlib import Path
+
+import keras
+import pytest
+
+from sigconv.networks import build_resnet
+
+
+@pytest.fixture(scope="module")
+def training():
+    path = Path(__file__).parents[1] / "benchmarks" / "training.py"
+    spec = importlib.util.spec_from_file_location("benchmarks_training", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_training_gflop_counts_convolutions_and_dense_layers_by_hand(training):
+    inputs = keras.Input((100, 3))
+    x = keras.layers.Conv1D(8, 5, padding="same")(inputs)  # 100 positions x 5 x 3 x 8 = 12,000 MACs
+    x = keras.layers.Conv1D(4, 3, padding="valid")(x)  # 98 positions x 3 x 8 x 4 = 9,408 MACs
+    x = keras.layers.BatchNormalization()(x)  # not counted
+    x = keras.layers.GlobalAveragePooling1D()(x)
+    outputs = keras.layers.Dense(2)(x)  # 4 x 2 = 8 MACs
+    model = keras.Model(inputs, outputs)
+    macs = 12_000 + 9_408 + 8
+    # Two FLOPs a multiply-add, three passes a training step, ten samples.
+    assert training._training_gflop(model, 10) == pytest.approx(3 * 2 * macs * 10 / 1e9)
+
+
+def test_training_gflop_descends_into_nested_models(training):
+    backbone = build_resnet(64, 1, n_filters=8)
+    inputs = keras.Input((64, 1))
+    wrapped = keras.Model(inputs, keras.layers.Dense(3)(keras.layers.GlobalAveragePooling1D()(backbone(inputs))))
+    flat = keras.Model(
+        backbone.input, keras.layers.Dense(3)(keras.layers.GlobalAveragePooling1D()(backbone.output))
+    )
+    assert training._training_gflop(wrapped, 5) == pytest.approx(training._training_gflop(flat, 5))
+    assert training._training_gflop(wrapped, 5) > 0
+
+
+def test_matmul_gflops_takes_the_fastest_of_its_repeats(training, monkeypatch):
+    times = iter([0.5, 0.25, 1.0])
+    monkeypatch.setattr(training, "_timed", lambda function: (function(), next(times))[1])
+    # 2 n**3 FLOPs for an n x n product, over the best time.
+    assert training._matmul_gflops(size=64, repeats=3) == pytest.approx(2 * 64**3 / 0.25 / 1e9)
