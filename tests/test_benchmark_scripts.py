@@ -47,3 +47,33 @@ def test_matmul_gflops_takes_the_fastest_of_its_repeats(training, monkeypatch):
     monkeypatch.setattr(training, "_timed", lambda function: (function(), next(times))[1])
     # 2 n**3 FLOPs for an n x n product, over the best time.
     assert training._matmul_gflops(size=64, repeats=3) == pytest.approx(2 * 64**3 / 0.25 / 1e9)
+
+
+def test_convolution_rate_runs_on_jax_and_writes_its_json(tmp_path):
+    pytest.importorskip("jax")
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = Path(__file__).parents[1] / "benchmarks" / "convolution_rate.py"
+    output = tmp_path / "rate.json"
+    command = [sys.executable, str(script), "--networks", "fcn", "--n-timepoints", "32", "--batch-size", "4",
+               "--repeats", "1", "--output", str(output)]
+    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "KERAS_BACKEND": "jax"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    (row,) = json.loads(output.read_text())["rows"]
+    assert row["network"] == "fcn" and row["step_s"] > 0 and row["convolution_s"] > 0
+    # The convolutions are all of the step's work but the dense layer's.
+    assert 0 < row["step_gflop"] - row["convolution_gflop"] < 0.01 * row["step_gflop"]
+
+
+def test_convolution_rate_refuses_another_backend():
+    import os
+    import subprocess
+    import sys
+
+    script = Path(__file__).parents[1] / "benchmarks" / "convolution_rate.py"
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                            env={**os.environ, "KERAS_BACKEND": "tensorflow"})
+    assert result.returncode == 2 and "KERAS_BACKEND=jax" in result.stderr
