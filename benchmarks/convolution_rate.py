@@ -29,6 +29,8 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))  # for training.py, the sibling script it shares helpers with
+
 NETWORKS = ("fcn", "resnet", "inception_time")
 
 
@@ -51,8 +53,7 @@ def measure(network, batch_size, n_timepoints, repeats):
 
     from sigconv.networks import build_network
 
-    sys.path.insert(0, str(Path(__file__).parent))
-    from training import _training_gflop
+    from training import _all_layers, _training_gflop
 
     backbone = build_network(network, n_timepoints, 1)
     pooled = keras.layers.GlobalAveragePooling1D()(backbone.output)
@@ -70,7 +71,7 @@ def measure(network, batch_size, n_timepoints, repeats):
     step = jax.jit(jax.grad(step_loss))
     step_s = _median_seconds(step, (trainable, non_trainable), repeats)
 
-    convolutions = [layer for layer in _layers(model) if isinstance(layer, keras.layers.Conv1D)]
+    convolutions = [layer for layer in _all_layers(model) if isinstance(layer, keras.layers.Conv1D)]
     inputs = [jax.random.normal(key, (batch_size, *layer.input.shape[1:])) for layer in convolutions]
     kernels = [layer.kernel.value for layer in convolutions]
 
@@ -87,9 +88,8 @@ def measure(network, batch_size, n_timepoints, repeats):
     # The gradient with respect to the inputs as well as the kernels: the three passes of training.
     convolution_step = jax.jit(jax.grad(convolution_loss, argnums=(0, 1)))
     convolution_s = _median_seconds(convolution_step, (kernels, inputs), repeats)
-    dense_gflop = 3 * 2 * batch_size * sum(
-        layer.kernel.shape[0] * layer.kernel.shape[1] for layer in _layers(model) if isinstance(layer, keras.layers.Dense)
-    ) / 1e9
+    dense = [layer for layer in _all_layers(model) if isinstance(layer, keras.layers.Dense)]
+    dense_gflop = 3 * 2 * batch_size * sum(layer.kernel.shape[0] * layer.kernel.shape[1] for layer in dense) / 1e9
     return {
         "network": network,
         "batch_size": batch_size,
@@ -100,15 +100,6 @@ def measure(network, batch_size, n_timepoints, repeats):
         "convolution_s": convolution_s,
         "convolution_gflops": (gflop - dense_gflop) / convolution_s,
     }
-
-
-def _layers(block):
-    import keras
-
-    for layer in block.layers:
-        yield layer
-        if isinstance(layer, keras.Model):
-            yield from _layers(layer)
 
 
 def main(argv=None):
@@ -150,5 +141,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).parent))
     sys.exit(main())

@@ -94,18 +94,22 @@ def _training_gflop(model, n_samples):
 
     import keras
 
-    def layers(block):
-        for layer in block.layers:
-            yield layer
-            if isinstance(layer, keras.Model):
-                yield from layers(layer)
-
     macs = 0
-    for layer in layers(model):
+    for layer in _all_layers(model):
         if isinstance(layer, (keras.layers.Conv1D, keras.layers.Dense)):
             positions = math.prod(layer.output.shape[1:-1])  # time steps (1 for a dense layer on a vector)
             macs += positions * math.prod(layer.kernel.shape)
     return 3 * 2 * macs * n_samples / 1e9
+
+
+def _all_layers(model):
+    """Every layer of a Keras model, those of nested models included."""
+    import keras
+
+    for layer in model.layers:
+        yield layer
+        if isinstance(layer, keras.Model):
+            yield from _all_layers(layer)
 
 
 def _matmul_gflops(size=2048, repeats=5):
