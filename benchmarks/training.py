@@ -280,7 +280,9 @@ def _summary(case_runs, runs):
     row["epoch_gflop"] = case_runs[0]["epoch_gflop"]
     # Achieved rate, and its share of the float32 matrix product measured in the same round.
     row["gflops"] = statistics.median(run["epoch_gflop"] / run["epoch_s"] for run in case_runs)
-    row["of_matmul"] = statistics.median(run["epoch_gflop"] / run["epoch_s"] / run["matmul_gflops"] for run in case_runs)
+    row["of_matmul"] = statistics.median(
+        run["epoch_gflop"] / run["epoch_s"] / run["matmul_gflops"] for run in case_runs
+    )
     ratios = []
     for run in case_runs:
         reference = [
