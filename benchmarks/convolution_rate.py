@@ -26,10 +26,10 @@ import os
 import platform
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))  # for training.py, the sibling script it shares helpers with
+from training import _matmul_gflops, _timed, _training_gflop  # noqa: E402
 
 NETWORKS = ("fcn", "resnet", "inception_time")
 
@@ -37,13 +37,11 @@ NETWORKS = ("fcn", "resnet", "inception_time")
 def _median_seconds(function, args, repeats):
     import jax
 
-    jax.block_until_ready(function(*args))  # compile
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+    def call():
         jax.block_until_ready(function(*args))
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+
+    call()  # compile
+    return statistics.median(_timed(call) for _ in range(repeats))
 
 
 def measure(network, batch_size, n_timepoints, repeats):
@@ -51,9 +49,8 @@ def measure(network, batch_size, n_timepoints, repeats):
     import jax.numpy as jnp
     import keras
 
+    from sigconv.estimators._base import _all_layers
     from sigconv.networks import build_network
-
-    from training import _all_layers, _training_gflop
 
     backbone = build_network(network, n_timepoints, 1)
     pooled = keras.layers.GlobalAveragePooling1D()(backbone.output)
@@ -88,17 +85,16 @@ def measure(network, batch_size, n_timepoints, repeats):
     # The gradient with respect to the inputs as well as the kernels: the three passes of training.
     convolution_step = jax.jit(jax.grad(convolution_loss, argnums=(0, 1)))
     convolution_s = _median_seconds(convolution_step, (kernels, inputs), repeats)
-    dense = [layer for layer in _all_layers(model) if isinstance(layer, keras.layers.Dense)]
-    dense_gflop = 3 * 2 * batch_size * sum(layer.kernel.shape[0] * layer.kernel.shape[1] for layer in dense) / 1e9
+    convolution_gflop = _training_gflop(model, batch_size, layer_types=(keras.layers.Conv1D,))
     return {
         "network": network,
         "batch_size": batch_size,
         "step_gflop": gflop,
         "step_s": step_s,
         "step_gflops": gflop / step_s,
-        "convolution_gflop": gflop - dense_gflop,
+        "convolution_gflop": convolution_gflop,
         "convolution_s": convolution_s,
-        "convolution_gflops": (gflop - dense_gflop) / convolution_s,
+        "convolution_gflops": convolution_gflop / convolution_s,
     }
 
 
@@ -115,8 +111,6 @@ def main(argv=None):
     if keras.backend.backend() != "jax":
         parser.error(f"this benchmark times jitted JAX steps; run it with KERAS_BACKEND=jax "
                      f"(the backend now is {keras.backend.backend()!r}).")
-    from training import _matmul_gflops
-
     matmul = _matmul_gflops()
     rows = [measure(name, args.batch_size, args.n_timepoints, args.repeats) for name in args.networks]
     header = (f"{'network':<15} {'GFLOP/step':>10} {'conv ms':>8} {'conv GFLOP/s':>12} {'step ms':>8} "

@@ -81,35 +81,29 @@ def _epoch_timer():
     return EpochTimer()
 
 
-def _training_gflop(model, n_samples):
+def _training_gflop(model, n_samples, layer_types=None):
     """GFLOP of one training epoch over ``n_samples`` series, counted from the layers.
 
-    The multiply-adds of every ``Conv1D`` and ``Dense`` layer (nested models
-    included), twice for a FLOP, three times for a training step: the forward
-    pass, the gradient with respect to the layer's input and the one with
-    respect to its kernel. Normalization, activations, pooling and the
-    optimizer update are left out; they are a few percent of the convolutions.
+    The multiply-adds of every ``Conv1D`` and ``Dense`` layer (or of the
+    ``layer_types`` given; nested models included), twice for a FLOP, three
+    times for a training step: the forward pass, the gradient with respect to
+    the layer's input and the one with respect to its kernel. Normalization,
+    activations, pooling and the optimizer update are left out; they are a few
+    percent of the convolutions.
     """
     import math
 
     import keras
 
+    from sigconv.estimators._base import _all_layers
+
+    layer_types = layer_types or (keras.layers.Conv1D, keras.layers.Dense)
     macs = 0
     for layer in _all_layers(model):
-        if isinstance(layer, (keras.layers.Conv1D, keras.layers.Dense)):
+        if isinstance(layer, layer_types):
             positions = math.prod(layer.output.shape[1:-1])  # time steps (1 for a dense layer on a vector)
             macs += positions * math.prod(layer.kernel.shape)
     return 3 * 2 * macs * n_samples / 1e9
-
-
-def _all_layers(model):
-    """Every layer of a Keras model, those of nested models included."""
-    import keras
-
-    for layer in model.layers:
-        yield layer
-        if isinstance(layer, keras.Model):
-            yield from _all_layers(layer)
 
 
 def _matmul_gflops(size=2048, repeats=5):
