@@ -632,13 +632,29 @@ def test_mixed_precision_bfloat16_needs_no_loss_scaling():
 
 def test_jit_compile_reaches_keras():
     X, y = waves()
-    # "auto" (the default) compiles on JAX only, where uncompiled steps run op by op.
+    # "auto" (the default) compiles a fit this short (2 steps) on JAX only.
     expected = keras.backend.backend() == "jax"
     assert tiny(FCNClassifier, epochs=1).fit(X, y).model_.jit_compile is expected
     assert tiny(FCNClassifier, epochs=1, jit_compile=False).fit(X, y).model_.jit_compile is False
     clf = tiny(FCNClassifier, epochs=1, jit_compile=True).fit(X, y)
     assert clf.model_.jit_compile is True
     assert np.all(np.isfinite(clf.predict_proba(X)))
+
+
+@pytest.mark.parametrize("cls, compiles_long_fits", [(FCNClassifier, True), (LSTMClassifier, False)])
+def test_auto_jit_compile_on_tensorflow_depends_on_the_network_and_the_steps(
+    monkeypatch, cls, compiles_long_fits
+):
+    X, y = waves()  # 20 series: batches of 10 give 2 steps an epoch
+    monkeypatch.setattr(estimators._base, "_XLA_MIN_STEPS", 4)
+    jax = keras.backend.backend() == "jax"
+    on_tensorflow = keras.backend.backend() == "tensorflow"
+    short = tiny(cls, epochs=1, batch_size=10).fit(X, y)  # 2 steps
+    assert short.model_.jit_compile is jax
+    long = tiny(cls, epochs=2, batch_size=10).fit(X, y)  # 4 steps
+    assert long.model_.jit_compile is (jax or (on_tensorflow and compiles_long_fits))
+    # An explicit False is kept however long the fit.
+    assert tiny(cls, epochs=2, batch_size=10, jit_compile=False).fit(X, y).model_.jit_compile is False
 
 
 @pytest.mark.slow

@@ -68,6 +68,7 @@ class FCNClassifier(BaseDeepClassifier):
     """
 
     _network = "fcn"
+    _xla_on_tensorflow = True
     _network_params = ("filters", "kernel_sizes", "activation")
     _has_ensemble = True
 
@@ -151,6 +152,7 @@ class FCNRegressor(BaseDeepRegressor):
     """
 
     _network = "fcn"
+    _xla_on_tensorflow = True
     _network_params = ("filters", "kernel_sizes", "activation")
     _has_ensemble = True
 

@@ -65,6 +65,7 @@ class ResNetClassifier(BaseDeepClassifier):
     """
 
     _network = "resnet"
+    _xla_on_tensorflow = True
     _network_params = ("n_filters", "n_blocks", "kernel_sizes", "activation")
     _has_ensemble = True
 
@@ -152,6 +153,7 @@ class ResNetRegressor(BaseDeepRegressor):
     """
 
     _network = "resnet"
+    _xla_on_tensorflow = True
     _network_params = ("n_filters", "n_blocks", "kernel_sizes", "activation")
     _has_ensemble = True
 

@@ -68,6 +68,7 @@ class WaveNetClassifier(BaseDeepClassifier):
     """
 
     _network = "wavenet"
+    _xla_on_tensorflow = True
     _network_params = _PARAMS
 
     def __init__(
@@ -154,6 +155,7 @@ class WaveNetRegressor(BaseDeepRegressor):
     """
 
     _network = "wavenet"
+    _xla_on_tensorflow = True
     _network_params = _PARAMS
 
     def __init__(
