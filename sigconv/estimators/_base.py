@@ -127,7 +127,8 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
     # True for estimators with an ``ensemble_size`` parameter (networks trained side by side).
     _has_ensemble = False
     # True where XLA measurably shortens TensorFlow's CPU epochs of the network
-    # (README, training table): ``jit_compile="auto"`` then compiles long fits there too.
+    # (docs/estimators.md, "Backends and devices"): ``jit_compile="auto"`` then
+    # compiles long fits there too.
     _xla_on_tensorflow = False
     _pad_value = 0.0
     _masks_padding = False
