@@ -254,11 +254,28 @@ def test_unequal_lengths_are_augmented_before_padding(monkeypatch):
 def test_augmentation_parameter_is_checked(monkeypatch):
     X, y = waves()
     message = (
-        "augmentation must be a sigconv.augmentation.Augmenter or None; got augmentation=[('jitter', {})]. "
-        "Wrap the steps: augmentation=Augmenter([('jitter', {'sigma': 0.03})])."
+        "augmentation must be a sigconv.augmentation.Augmenter, the name of one augmentation or None; "
+        "got augmentation=[('jitter', {})]. Wrap the steps: augmentation=Augmenter([('jitter', {'sigma': 0.03})])."
     )
     with pytest.raises(TypeError, match=re.escape(message)):
         tiny(augmentation=[("jitter", {})]).fit(X, y)
+    message = (
+        "augmentation must name one of {'jitter', 'scaling', 'time_warp', 'window_slice'} when it is a str; "
+        "got augmentation='window_slicing'. Pass None to train on the series as they are."
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        tiny(augmentation="window_slicing").fit(X, y)
+
+
+@pytest.mark.parametrize("name", sorted(AUGMENTATIONS))
+def test_a_name_is_that_augmentation_with_its_defaults(name):
+    X, y = waves()
+    by_name = tiny(augmentation=name).fit(X, y)
+    assert by_name.augmentation == name  # the parameter is kept as given
+    np.testing.assert_array_equal(
+        by_name.predict_proba(X), tiny(augmentation=Augmenter([(name, {})])).fit(X, y).predict_proba(X)
+    )
+    assert not np.array_equal(by_name.predict_proba(X), tiny().fit(X, y).predict_proba(X))
 
 
 def test_clone_pickle_save_load_and_checkpoint_keep_the_augmentation(tmp_path):

@@ -273,6 +273,8 @@ for _method in (
     Method("fcn", _sigconv_factory("FCNClassifier"), "sigconv FCNClassifier", reference="FCN", uses_keras=True),
     Method("resnet", _sigconv_factory("ResNetClassifier"), "sigconv ResNetClassifier", reference="ResNet",
            uses_keras=True),
+    Method("resnet-ws", _sigconv_factory("ResNetClassifier", augmentation="window_slice"),
+           "sigconv ResNetClassifier(augmentation='window_slice')", reference="ResNet", uses_keras=True),
     Method("resnet-ensemble3", _sigconv_factory("ResNetClassifier", ensemble_size=3),
            "sigconv ResNetClassifier(ensemble_size=3)", reference="ResNet", uses_keras=True),
     Method("inception", _sigconv_factory("InceptionTimeClassifier"), "sigconv InceptionTimeClassifier",

@@ -26,7 +26,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_feature_names, check_is_fitted, column_or_1d
 
-from ..augmentation import Augmenter
+from ..augmentation import AUGMENTATIONS, Augmenter
 from ..networks import add_classification_head, add_regression_head, build_network
 from ..validation import check_bool, check_float, check_int, check_option, check_series, is_ragged, series_lengths
 from . import _callbacks
@@ -485,11 +485,20 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
 
     @staticmethod
     def _check_augmentation(augmentation):
+        """The augmenter ``augmentation`` stands for: a name is that one step with its defaults."""
         if augmentation is None or isinstance(augmentation, Augmenter):
             return augmentation
+        if isinstance(augmentation, str):
+            if augmentation not in AUGMENTATIONS:
+                shown = ", ".join(repr(name) for name in AUGMENTATIONS)
+                raise ValueError(
+                    f"augmentation must name one of {{{shown}}} when it is a str; got "
+                    f"augmentation={augmentation!r}. Pass None to train on the series as they are."
+                )
+            return Augmenter([(augmentation, {})])
         raise TypeError(
-            "augmentation must be a sigconv.augmentation.Augmenter or None; got "
-            f"augmentation={augmentation!r}. Wrap the steps: "
+            "augmentation must be a sigconv.augmentation.Augmenter, the name of one augmentation "
+            f"or None; got augmentation={augmentation!r}. Wrap the steps: "
             "augmentation=Augmenter([('jitter', {'sigma': 0.03})])."
         )
 

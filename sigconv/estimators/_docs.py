@@ -46,14 +46,16 @@ reduce_lr_patience : int, default=50
     checkpoint). Batch-level hooks (``on_train_batch_end``) run once per
     16 batches: the model is compiled with ``steps_per_execution=16``
     (1 on the PyTorch backend, which accepts no other value).
-augmentation : sigconv.augmentation.Augmenter or None, default=None
+augmentation : sigconv.augmentation.Augmenter, str or None, default=None
     Random transformations of the training series (jitter, scaling, time
     warp, window slice; see :class:`~sigconv.augmentation.Augmenter`),
     applied to every training batch with new draws at each epoch, which
-    follow from ``random_state``. Series of unequal length are augmented
-    over their own length, before padding. Validation series,
-    :meth:`predict` and :meth:`embed` are never augmented. None trains on
-    the series as they are.
+    follow from ``random_state``. A str names one of them with its default
+    parameters: ``"window_slice"`` is ``Augmenter([("window_slice", {})])``,
+    a random 90%% of each series stretched back to its length. Series of
+    unequal length are augmented over their own length, before padding.
+    Validation series, :meth:`predict` and :meth:`embed` are never
+    augmented. None trains on the series as they are.
 checkpoint_dir : str, os.PathLike or None, default=None
     Directory (created if missing) where a checkpoint is written every
     ``checkpoint_every`` epochs and at the end of training: one file,
