@@ -268,7 +268,7 @@ def test_augmentation_parameter_is_checked(monkeypatch):
 
 
 @pytest.mark.parametrize("name", sorted(AUGMENTATIONS))
-def test_a_name_is_that_augmentation_with_its_defaults(name):
+def test_a_name_is_that_augmentation_with_its_defaults(name, tmp_path):
     X, y = waves()
     by_name = tiny(augmentation=name).fit(X, y)
     assert by_name.augmentation == name  # the parameter is kept as given
@@ -276,6 +276,8 @@ def test_a_name_is_that_augmentation_with_its_defaults(name):
         by_name.predict_proba(X), tiny(augmentation=Augmenter([(name, {})])).fit(X, y).predict_proba(X)
     )
     assert not np.array_equal(by_name.predict_proba(X), tiny().fit(X, y).predict_proba(X))
+    by_name.save(tmp_path / "clf.sigconv")
+    assert load(tmp_path / "clf.sigconv").augmentation == name
 
 
 def test_clone_pickle_save_load_and_checkpoint_keep_the_augmentation(tmp_path):
