@@ -110,8 +110,8 @@ def _read_csv(path):
 def test_registry_has_sigconv_estimators_baselines_and_peers():
     names = list_methods()
     for name in ("1nn-euclidean", "gaf-logreg", "fcn", "resnet", "resnet-ws", "resnet-ensemble3", "inception",
-                 "wavenet", "lstm", "image-gasf", "image-mtf", "image-rp", "image-spectrogram", "image-gasf-mobilenetv2",
-                 "minirocket", "aeon-fcn", "aeon-resnet", "aeon-inception", "1nn-dtw"):
+                 "wavenet", "lstm", "image-gasf", "image-mtf", "image-rp", "image-spectrogram",
+                 "image-gasf-mobilenetv2", "minirocket", "aeon-fcn", "aeon-resnet", "aeon-inception", "1nn-dtw"):
         assert name in names
     assert get_method("fcn").reference == "FCN" and get_method("fcn").uses_keras
 
