@@ -13,8 +13,9 @@ from sigconv.augmentation import AUGMENTATIONS, Augmenter
 from sigconv.estimators import FCNClassifier, FCNRegressor, LSTMClassifier, load
 from sigconv.estimators import _batches
 from sigconv.estimators._batches import DiskSeries, TrainingBatches
+from sigconv.estimators._serialization import from_json
 from sigconv.exceptions import SeriesTypeError, SeriesValueError
-from sigconv.functional import jitter, scaling, time_warp, window_slice
+from sigconv.functional import jitter, scaling, time_warp, window_at, window_slice
 
 FUNCTIONS = [jitter, scaling, time_warp, window_slice]
 
@@ -79,6 +80,26 @@ def test_window_slice_is_a_stretched_crop():
     np.testing.assert_allclose(sliced, starts[:, None] + np.linspace(0, 4, 10), rtol=0, atol=1e-12)
     x = np.random.default_rng(0).normal(size=(3, 2, 17)).astype(np.float32)
     np.testing.assert_array_equal(window_slice(x, ratio=1.0, rng=0), x)
+
+
+def test_window_at_is_the_window_slice_crop_at_a_given_start():
+    ramp = np.arange(10.0)[None].repeat(3, axis=0)
+    for position, start in [(0.0, 0.0), (0.5, 2.5), (1.0, 5.0)]:  # starts 0 to 5 fit a window of 5
+        np.testing.assert_allclose(window_at(ramp, position, ratio=0.5), start + np.linspace(0, 4, 10)[None].repeat(3, 0))
+    x = np.random.default_rng(0).normal(size=(40, 2, 30)).astype(np.float32)
+    sliced = window_slice(x, ratio=0.8, rng=0)  # windows of 24 timepoints, integer starts 0 to 6
+    for start in range(7):
+        window = window_at(x, start / 6, ratio=0.8)
+        assert window.dtype == np.float32
+        hit = np.all(sliced == window, axis=-1)
+        assert hit.any(), f"no series was sliced from timepoint {start}"  # 80 draws over 7 starts
+    np.testing.assert_array_equal(window_at(x, 0.3, ratio=1.0), x)
+    message = (
+        "position must be a number in [0, 1]; got position=1.5. "
+        "It is the start of the window as a fraction of the last start that fits."
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        window_at(x, 1.5)
 
 
 @pytest.mark.parametrize("function", FUNCTIONS, ids=lambda f: f.__name__)
@@ -178,6 +199,30 @@ def test_augmenter_checks_its_steps(steps, error, message):
         Augmenter(steps)
 
 
+def test_test_views_are_the_windows_of_a_window_slice_step():
+    x = np.random.default_rng(0).normal(size=(3, 2, 40))
+    augmenter = Augmenter([("jitter", {}), ("window_slice", {"ratio": 0.75})], n_test_windows=5)
+    views = augmenter.test_views()
+    assert len(views) == 5
+    for view, position in zip(views, [0, 0.25, 0.5, 0.75, 1]):
+        np.testing.assert_array_equal(view(x), window_at(x, position, ratio=0.75))  # jitter: no test view
+    (centre,) = augmenter.test_views(1)
+    np.testing.assert_array_equal(centre(x), window_at(x, 0.5, ratio=0.75))
+    two = Augmenter([("window_slice", {"ratio": 0.5}), ("window_slice", {"ratio": 0.8})], n_test_windows=2)
+    np.testing.assert_array_equal(two.test_views()[1](x), window_at(window_at(x, 1, ratio=0.5), 1, ratio=0.8))
+    (view,) = Augmenter([("time_warp", {}), ("scaling", {})], n_test_windows=5).test_views()
+    assert view(x) is x  # centred on the series as they are
+
+
+def test_n_test_windows_is_checked_compared_and_shown():
+    with pytest.raises(ValueError, match=re.escape("n_test_windows must be an int >= 1; got n_test_windows=0.")):
+        Augmenter([("window_slice", {})], n_test_windows=0)
+    assert Augmenter([("window_slice", {})]) == Augmenter([("window_slice", {})], n_test_windows=9)
+    assert Augmenter([("window_slice", {})]) != Augmenter([("window_slice", {})], n_test_windows=3)
+    assert repr(Augmenter([("window_slice", {})])) == "Augmenter([('window_slice', {})])"
+    assert repr(Augmenter([("jitter", {})], n_test_windows=3)) == "Augmenter([('jitter', {})], n_test_windows=3)"
+
+
 # in the estimators ------------------------------------------------------------------------
 
 JITTER = Augmenter([("jitter", {"sigma": 0.5})])
@@ -212,6 +257,50 @@ def test_augmentation_changes_training_batches_only(monkeypatch):
     np.testing.assert_allclose(proba, expected / expected.sum(axis=1, keepdims=True), rtol=1e-6)
     clf.embed(X)
     assert len(seen) == n_calls  # predict and embed augment nothing
+
+
+def _network_outputs(clf, X):
+    return clf.model_.predict(np.asarray(X, np.float32)[:, :, None], verbose=0).astype(np.float64)
+
+
+def test_a_window_slicing_estimator_predicts_from_its_test_windows():
+    X, y = waves()
+    augmenter = Augmenter([("window_slice", {"ratio": 0.8})], n_test_windows=3)
+    clf = tiny(augmentation=augmenter).fit(X, y)
+    expected = np.mean([_network_outputs(clf, window_at(X, p, ratio=0.8)) for p in (0, 0.5, 1)], axis=0)
+    np.testing.assert_allclose(clf.predict_proba(X), expected, rtol=1e-5)
+    assert not np.allclose(clf.predict_proba(X), _network_outputs(clf, X), rtol=1e-3)
+    np.testing.assert_array_equal(clf.predict(X), clf.classes_[expected.argmax(axis=1)])
+    regressor = tiny(FCNRegressor, augmentation=augmenter).fit(X, y.astype(float))
+    expected = np.mean([_network_outputs(regressor, window_at(X, p, ratio=0.8)) for p in (0, 0.5, 1)], axis=0)
+    np.testing.assert_allclose(regressor.predict(X), expected[:, 0], rtol=1e-5)
+
+
+def test_window_slicing_validates_on_the_centred_window():
+    X, y = waves()
+    augmenter = Augmenter([("window_slice", {"ratio": 0.8})])
+    clf = tiny(augmentation=augmenter, epochs=1).fit(X, y, validation_data=(X[:6], y[:6]))
+    centre = window_at(X[:6], 0.5, ratio=0.8)[:, :, None]
+    loss = clf.model_.evaluate(centre, y[:6], verbose=0)
+    loss = loss[0] if isinstance(loss, list) else loss
+    assert clf.history_["val_loss"][-1] == pytest.approx(loss, rel=1e-4)
+    split = tiny(augmentation=augmenter, epochs=1, validation_split=0.3).fit(X, y)
+    assert np.isfinite(split.history_["val_loss"]).all()
+
+
+def test_window_slicing_predicts_series_of_unequal_length_from_their_own_windows():
+    X, y = waves()
+    lengths = np.linspace(20, 32, 20).astype(int)
+    X = [x[:n] for x, n in zip(X, lengths)]
+    augmenter = Augmenter([("window_slice", {"ratio": 0.5})], n_test_windows=2)
+    clf = LSTMClassifier(units=(3,), epochs=1, batch_size=10, random_state=0, augmentation=augmenter).fit(X, y)
+    padded = np.full((len(X), 32, 1), clf._pad_value, np.float32)
+    outputs = 0
+    for position in (0, 1):
+        for i, x in enumerate(X):
+            padded[i, : len(x), 0] = window_at(x, position, ratio=0.5)
+        outputs = outputs + clf.model_.predict(padded, verbose=0) / 2
+    np.testing.assert_allclose(clf.predict_proba(X), outputs, rtol=1e-5)
 
 
 def test_augmentation_is_reproducible_from_random_state():
@@ -278,6 +367,19 @@ def test_a_name_is_that_augmentation_with_its_defaults(name, tmp_path):
     assert not np.array_equal(by_name.predict_proba(X), tiny().fit(X, y).predict_proba(X))
     by_name.save(tmp_path / "clf.sigconv")
     assert load(tmp_path / "clf.sigconv").augmentation == name
+
+
+def test_save_load_keep_n_test_windows_and_read_files_without_it(tmp_path):
+    X, y = waves()
+    clf = tiny(augmentation=Augmenter([("window_slice", {})], n_test_windows=4)).fit(X, y)
+    clf.save(tmp_path / "clf.sigconv")
+    loaded = load(tmp_path / "clf.sigconv")
+    assert loaded.augmentation.n_test_windows == 4
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    # files saved before n_test_windows existed hold the steps alone: the default of 9 windows
+    assert from_json({"__augmenter__": [{"__tuple__": ["window_slice", {"__dict__": []}]}]}) == Augmenter(
+        [("window_slice", {})]
+    )
 
 
 def test_clone_pickle_save_load_and_checkpoint_keep_the_augmentation(tmp_path):

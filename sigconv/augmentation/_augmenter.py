@@ -1,8 +1,10 @@
 """The Augmenter: named augmentation functions applied in sequence."""
 
+import functools
 import inspect
 
 from ..functional import augmentation as _functions
+from ..validation import check_int
 
 __all__ = ["AUGMENTATIONS", "Augmenter"]
 
@@ -74,10 +76,19 @@ class Augmenter:
     with new random draws at each call.
 
     Given as the ``augmentation`` parameter of a deep estimator
-    (:mod:`sigconv.estimators`), it transforms the training batches only,
-    with fresh draws at every epoch that follow from the estimator's
-    ``random_state``; validation series, :meth:`predict` and :meth:`embed`
-    see the series as they are.
+    (:mod:`sigconv.estimators`), it transforms the training batches, with
+    fresh draws at every epoch that follow from the estimator's
+    ``random_state``. Jitter, scaling and time warps are centred on the
+    series as they are (noise of mean 0, factors and speeds around 1), so
+    the estimator predicts from the series as they are. A
+    ``"window_slice"`` step is not: the network only ever sees crops of
+    ``ratio`` of each series stretched to the full length. So, as Le
+    Guennec et al. [2]_ do, an estimator trained with one predicts each
+    series from ``n_test_windows`` such windows at evenly spaced starts
+    and averages the network's outputs over them (:meth:`test_views`), and
+    computes its validation loss on the centred window.
+    :meth:`~sigconv.estimators.ResNetClassifier.embed` and
+    :mod:`sigconv.inspection` see the series as they are.
 
     Parameters
     ----------
@@ -89,6 +100,11 @@ class Augmenter:
         ``n_knots``, ``sigma``) and ``"window_slice"``
         (:func:`~sigconv.functional.window_slice`, ``ratio``). The steps are
         checked when the augmenter is created.
+    n_test_windows : int, default=9
+        With a ``"window_slice"`` step: how many windows (starts evenly
+        spaced from the first timepoint to the last start that fits; 1 is
+        the centred window) an estimator predicts each series from.
+        Without one it has no effect.
 
     Raises
     ------
@@ -105,6 +121,10 @@ class Augmenter:
     ----------
     .. [1] B. K. Iwana and S. Uchida, "An empirical survey of data augmentation
        for time series classification with neural networks", PLOS ONE 16, 2021.
+    .. [2] A. Le Guennec, S. Malinowski and R. Tavenard, "Data augmentation for
+       time series classification using convolutional neural networks",
+       ECML/PKDD Workshop on Advanced Analytics and Learning on Temporal
+       Data, 2016.
 
     Examples
     --------
@@ -126,9 +146,11 @@ class Augmenter:
     (4,)
     """
 
-    def __init__(self, steps):
+    def __init__(self, steps, *, n_test_windows=9):
         _check_steps(steps)
+        _check_n_test_windows(n_test_windows)
         self.steps = steps
+        self.n_test_windows = n_test_windows
 
     def __call__(self, X, *, rng=None):
         """Apply the steps to ``X``.
@@ -152,13 +174,69 @@ class Augmenter:
             X = function(X, rng=rng, **params)
         return X
 
+    def test_views(self, n_windows=None):
+        """The views of the series that an estimator averages its predictions over.
+
+        Parameters
+        ----------
+        n_windows : int or None, default=None
+            Number of windows of a ``"window_slice"`` step; None takes
+            ``n_test_windows``.
+
+        Returns
+        -------
+        views : list of callable
+            Each takes series with time on the last axis and returns them
+            as the network saw them in training, without the randomness:
+            for ``"window_slice"`` steps, one function per test window
+            (:func:`~sigconv.functional.window_at` at evenly spaced
+            positions); without one, a single function that returns the
+            series unchanged.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.augmentation import Augmenter
+        >>> views = Augmenter([("window_slice", {"ratio": 0.5})], n_test_windows=3).test_views()
+        >>> [float(view(np.arange(10.0))[0]) for view in views]   # windows from 0, 2.5 and 5
+        [0.0, 2.5, 5.0]
+        >>> len(Augmenter([("jitter", {})]).test_views())
+        1
+        """
+        ratios = [params["ratio"] for function, params in _check_steps(self.steps)
+                  if function is _functions.window_slice]
+        if not ratios:
+            return [_unchanged]
+        n = _check_n_test_windows(self.n_test_windows if n_windows is None else n_windows)
+        positions = [0.5] if n == 1 else [i / (n - 1) for i in range(n)]
+        return [functools.partial(_windows, ratios=ratios, position=position) for position in positions]
+
     def __eq__(self, other):
-        return type(other) is type(self) and _normalized(self.steps) == _normalized(other.steps)
+        return (
+            type(other) is type(self)
+            and _normalized(self.steps) == _normalized(other.steps)
+            and self.n_test_windows == other.n_test_windows
+        )
 
     __hash__ = None
 
     def __repr__(self):
-        return f"{type(self).__name__}({self.steps!r})"
+        windows = "" if self.n_test_windows == 9 else f", n_test_windows={self.n_test_windows!r}"
+        return f"{type(self).__name__}({self.steps!r}{windows})"
+
+
+def _check_n_test_windows(n_test_windows):
+    return check_int(n_test_windows, "n_test_windows", min_value=1)
+
+
+def _unchanged(X):
+    return X
+
+
+def _windows(X, *, ratios, position):
+    for ratio in ratios:
+        X = _functions.window_at(X, position, ratio=ratio)
+    return X
 
 
 def _normalized(steps):

@@ -67,7 +67,7 @@ def to_json(value, name="value"):
     if isinstance(value, os.PathLike):
         return {"__path__": os.fspath(value)}
     if isinstance(value, Augmenter):
-        return {"__augmenter__": to_json(value.steps, name)}
+        return {"__augmenter__": to_json(value.steps, name), "n_test_windows": value.n_test_windows}
     if isinstance(value, (keras.layers.Layer, keras.callbacks.Callback)) or hasattr(value, "get_config"):
         try:
             return {"__keras__": keras.saving.serialize_keras_object(value)}
@@ -102,7 +102,8 @@ def from_json(value):
     if "__path__" in value:
         return value["__path__"]
     if "__augmenter__" in value:
-        return Augmenter(from_json(value["__augmenter__"]))
+        # files written before n_test_windows existed hold the steps alone
+        return Augmenter(from_json(value["__augmenter__"]), n_test_windows=value.get("n_test_windows", 9))
     if "__keras__" in value:
         return keras.saving.deserialize_keras_object(value["__keras__"])
     raise ValueError(f"Unknown JSON tag in {sorted(value)}.")

@@ -6,7 +6,7 @@ and the Keras layers are thin wrappers over these functions and reuse their
 constants (windows, filterbanks, DCT and resampling matrices).
 """
 
-from .augmentation import jitter, scaling, time_warp, window_slice
+from .augmentation import jitter, scaling, time_warp, window_at, window_slice
 from .gramian import gramian_angular_field
 from .markov import markov_transition_field
 from .recurrence import recurrence_plot
@@ -54,5 +54,6 @@ __all__ = [
     "spectrogram",
     "stft",
     "time_warp",
+    "window_at",
     "window_slice",
 ]

@@ -17,7 +17,7 @@ from scipy.interpolate import CubicSpline
 
 from ..validation import check_float, check_int
 
-__all__ = ["jitter", "scaling", "time_warp", "window_slice"]
+__all__ = ["jitter", "scaling", "time_warp", "window_at", "window_slice"]
 
 # Smallest local speed of time_warp: keeps the warp strictly increasing when
 # a large sigma makes the spline of random speeds dip below zero.
@@ -307,8 +307,58 @@ def window_slice(x, *, ratio=0.9, rng=None):
     x = _as_series(x)
     ratio = check_window_slice_params(ratio)["ratio"]
     rng = _rng(rng)
-    n_timepoints = x.shape[-1]
-    length = min(n_timepoints, max(1, math.ceil(ratio * n_timepoints)))
-    starts = rng.integers(0, n_timepoints - length + 1, size=x.shape[:-1] + (1,))
-    positions = starts + np.linspace(0.0, length - 1, n_timepoints)
-    return _interpolate(x, positions)
+    length = _window_length(x.shape[-1], ratio)
+    starts = rng.integers(0, x.shape[-1] - length + 1, size=x.shape[:-1] + (1,))
+    return _stretch_window(x, length, starts)
+
+
+def window_at(x, position, *, ratio=0.9):
+    """The window of :func:`window_slice` at a given start, stretched back to the full length.
+
+    The same crop of ``ceil(ratio * n_timepoints)`` timepoints for every
+    series, starting at ``position`` times the last start that fits (0 the
+    first timepoint, 0.5 the centred window, 1 the window that ends on the
+    last timepoint; a fractional start is interpolated). A network trained
+    on :func:`window_slice` only ever saw such windows, so the estimators
+    predict from windows at evenly spaced positions and average the outputs
+    (Le Guennec et al.; see :class:`sigconv.augmentation.Augmenter`).
+
+    Parameters
+    ----------
+    x : ndarray of shape (..., n_timepoints)
+        Series, time on the last axis.
+    position : float
+        Where the window starts, in [0, 1].
+    ratio : float, default=0.9
+        Fraction of the series kept, in (0, 1].
+
+    Returns
+    -------
+    x_window : ndarray of the shape of ``x``
+        float32 for float32 input, float64 otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.functional import window_at
+    >>> window_at(np.arange(10.0), 1.0, ratio=0.5)      # timepoints 5 to 9, stretched to 10
+    array([5.        , 5.44444444, 5.88888889, 6.33333333, 6.77777778,
+           7.22222222, 7.66666667, 8.11111111, 8.55555556, 9.        ])
+    """
+    x = _as_series(x)
+    ratio = check_window_slice_params(ratio)["ratio"]
+    position = check_float(
+        position, "position", min_value=0, max_value=1,
+        hint="It is the start of the window as a fraction of the last start that fits.",
+    )
+    length = _window_length(x.shape[-1], ratio)
+    return _stretch_window(x, length, position * (x.shape[-1] - length))
+
+
+def _window_length(n_timepoints, ratio):
+    return min(n_timepoints, max(1, math.ceil(ratio * n_timepoints)))
+
+
+def _stretch_window(x, length, starts):
+    """The windows of ``length`` timepoints from ``starts`` (broadcast over the series), resampled to the full length."""
+    return _interpolate(x, starts + np.linspace(0.0, length - 1, x.shape[-1]))
