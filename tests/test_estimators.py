@@ -269,7 +269,7 @@ def test_every_1d_cnn_has_an_ensemble_size():
 @pytest.mark.parametrize("cls", ENSEMBLES, ids=lambda cls: cls.__name__)
 def test_an_ensemble_predicts_the_mean_of_its_members(cls):
     X, y = waves() if issubclass(cls, BaseDeepClassifier) else amplitudes()
-    est = tiny(cls, ensemble_size=3).fit(X, y)
+    est = tiny(cls, ensemble_size=3, augmentation=None).fit(X, y)  # predict: the series as they are
     n_outputs = len(est.classes_) if issubclass(cls, BaseDeepClassifier) else 1
     assert est.model_.output.shape == (None, 3, n_outputs)
     members = est.model_.predict(X[:, :, None], verbose=0)
@@ -655,6 +655,9 @@ def test_auto_jit_compile_on_tensorflow_depends_on_the_network_and_the_steps(
     assert long.model_.jit_compile is (jax or (on_tensorflow and compiles_long_fits))
     # An explicit False is kept however long the fit.
     assert tiny(cls, epochs=2, batch_size=10, jit_compile=False).fit(X, y).model_.jit_compile is False
+    # Batches made at each step (augmentation) run slower under XLA on TensorFlow.
+    augmented = tiny(cls, epochs=2, batch_size=10, augmentation="jitter").fit(X, y)
+    assert augmented.model_.jit_compile is jax
 
 
 @pytest.mark.slow
