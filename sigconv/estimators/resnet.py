@@ -87,7 +87,7 @@ class ResNetClassifier(BaseDeepClassifier):
         reduce_lr_patience=50,
         class_weight=None,
         callbacks=None,
-        augmentation=None,
+        augmentation="window_slice",
         checkpoint_dir=None,
         checkpoint_every=1,
         random_state=None,
