@@ -655,9 +655,6 @@ def test_auto_jit_compile_on_tensorflow_depends_on_the_network_and_the_steps(
     assert long.model_.jit_compile is (jax or (on_tensorflow and compiles_long_fits))
     # An explicit False is kept however long the fit.
     assert tiny(cls, epochs=2, batch_size=10, jit_compile=False).fit(X, y).model_.jit_compile is False
-    # Batches made at each step (augmentation) run slower under XLA on TensorFlow.
-    augmented = tiny(cls, epochs=2, batch_size=10, augmentation="jitter").fit(X, y)
-    assert augmented.model_.jit_compile is jax
 
 
 @pytest.mark.slow

@@ -103,10 +103,8 @@ jit_compile : bool or "auto", default="auto"
     that run at least 1,000 training steps (``epochs`` times batches per
     epoch; the default ``epochs=None`` gives up to 4,000): XLA made their
     CPU epochs 16 to 27 percent shorter but their first epoch 2 to 7 s
-    longer. InceptionTime and LSTM epochs were no faster with XLA, nor
-    were fits whose batches are made at each step (``augmentation``, or
-    ``X`` on disk: 8 to 25 percent slower), so those compile on TensorFlow
-    only when asked; ``torch.compile`` is opt-in.
+    longer. InceptionTime and LSTM epochs were no faster with XLA, so they
+    compile on TensorFlow only when asked; ``torch.compile`` is opt-in.
 distribution : {"data_parallel"} or None, default=None
     ``"data_parallel"`` splits each batch over the local devices: on the
     JAX backend with ``keras.distribution.DataParallel``, on TensorFlow
