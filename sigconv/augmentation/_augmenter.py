@@ -16,6 +16,9 @@ AUGMENTATIONS = {
     "window_slice": (_functions.window_slice, _functions.check_window_slice_params),
 }
 
+#: Test windows of a window-slicing augmenter when ``n_test_windows`` is not given.
+N_TEST_WINDOWS = 9
+
 _EXAMPLE = "[('jitter', {'sigma': 0.03}), ('time_warp', {})]"
 
 
@@ -146,7 +149,7 @@ class Augmenter:
     (4,)
     """
 
-    def __init__(self, steps, *, n_test_windows=9):
+    def __init__(self, steps, *, n_test_windows=N_TEST_WINDOWS):
         _check_steps(steps)
         _check_n_test_windows(n_test_windows)
         self.steps = steps
@@ -221,7 +224,7 @@ class Augmenter:
     __hash__ = None
 
     def __repr__(self):
-        windows = "" if self.n_test_windows == 9 else f", n_test_windows={self.n_test_windows!r}"
+        windows = "" if self.n_test_windows == N_TEST_WINDOWS else f", n_test_windows={self.n_test_windows!r}"
         return f"{type(self).__name__}({self.steps!r}{windows})"
 
 

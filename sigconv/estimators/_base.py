@@ -649,11 +649,12 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
             return disk.check_channels(self.n_channels_in_)
         return check_series(X, n_channels=self.n_channels_in_)
 
-    def _keras_groups(self, X, view=None):
+    def _keras_groups(self, X, views=(None,)):
         """Yield ``(indices, batch)``: the series of ``X`` grouped by padded length, for Keras.
 
-        ``view`` (one of :meth:`Augmenter.test_views`, or None) transforms
-        the series first, each over its own length.
+        Each group is read once and yielded once per view (the functions of
+        :meth:`Augmenter.test_views`, or None for the series as they are),
+        which transforms the series first, each over its own length.
         """
         lengths = series_lengths(X)
         expected = self.n_timepoints_in_
@@ -671,16 +672,20 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         if isinstance(X, DiskSeries):  # read from disk a chunk at a time
             length = expected if expected is not None else max(X.shape[-1], self.pad_length_)
             for index in X.chunks():
-                yield index, self._to_keras(_viewed(view, X.read(index)), length, masked=expected is None)
+                series = X.read(index)
+                for view in views:
+                    yield index, self._to_keras(_viewed(view, series), length, masked=expected is None)
             return
         if expected is not None:
-            yield np.arange(len(lengths)), self._to_keras(_viewed(view, X), expected, masked=False)
+            for view in views:
+                yield np.arange(len(lengths)), self._to_keras(_viewed(view, X), expected, masked=False)
             return
         target = np.maximum(lengths, self.pad_length_)
         for length in np.unique(target):
             index = np.flatnonzero(target == length)
-            series = _viewed(view, [X[i] for i in index])
-            yield index, self._to_keras(series, int(length), masked=True)
+            series = [X[i] for i in index]
+            for view in views:
+                yield index, self._to_keras(_viewed(view, series), int(length), masked=True)
 
     def _predict_outputs(self, X):
         """Network outputs as float64 ``(n_samples, n_outputs)``.
@@ -692,14 +697,13 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         X = self._check_X_predict(X)
         views = self._test_views()
         out = None
-        for view in views:
-            for index, batch in self._keras_groups(X, view):
-                outputs = np.asarray(self.model_.predict(batch, verbose=0), dtype=np.float64)
-                if outputs.ndim == 3:  # ensemble: (batch, members, outputs)
-                    outputs = outputs.mean(axis=1)
-                if out is None:
-                    out = np.zeros((len(X), outputs.shape[1]), dtype=np.float64)
-                out[index] += outputs / len(views)
+        for index, batch in self._keras_groups(X, views):
+            outputs = np.asarray(self.model_.predict(batch, verbose=0), dtype=np.float64)
+            if outputs.ndim == 3:  # ensemble: (batch, members, outputs)
+                outputs = outputs.mean(axis=1)
+            if out is None:
+                out = np.zeros((len(X), outputs.shape[1]), dtype=np.float64)
+            out[index] += outputs / len(views)
         return out
 
     def _test_views(self):

@@ -19,6 +19,7 @@ import keras
 import numpy as np
 
 from ..augmentation import Augmenter
+from ..augmentation._augmenter import N_TEST_WINDOWS
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "from_json", "load", "model_from_bytes", "model_to_bytes", "to_json"]
 
@@ -103,7 +104,7 @@ def from_json(value):
         return value["__path__"]
     if "__augmenter__" in value:
         # files written before n_test_windows existed hold the steps alone
-        return Augmenter(from_json(value["__augmenter__"]), n_test_windows=value.get("n_test_windows", 9))
+        return Augmenter(from_json(value["__augmenter__"]), n_test_windows=value.get("n_test_windows", N_TEST_WINDOWS))
     if "__keras__" in value:
         return keras.saving.deserialize_keras_object(value["__keras__"])
     raise ValueError(f"Unknown JSON tag in {sorted(value)}.")
