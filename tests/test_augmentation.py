@@ -1,8 +1,10 @@
 """Tests of series augmentation (functions, Augmenter, estimators) and of training on memory-mapped X."""
 
+import json
 import pickle
 import re
 import tracemalloc
+import zipfile
 
 import keras
 import numpy as np
@@ -380,6 +382,34 @@ def test_save_load_keep_n_test_windows_and_read_files_without_it(tmp_path):
     assert from_json({"__augmenter__": [{"__tuple__": ["window_slice", {"__dict__": []}]}]}) == Augmenter(
         [("window_slice", {})]
     )
+
+
+def test_predict_keeps_the_test_windows_of_the_fit(tmp_path):
+    X, y = waves()
+    augmenter = Augmenter([("window_slice", {"ratio": 0.8})], n_test_windows=3)
+    clf = tiny(augmentation=augmenter).fit(X, y)
+    proba = clf.predict_proba(X)
+    assert clf.augmentation_ == augmenter and clf.augmentation_ is not augmenter
+    augmenter.n_test_windows = 1  # the user's object, changed after the fit
+    np.testing.assert_array_equal(clf.predict_proba(X), proba)
+    clf.set_params(augmentation=None)  # a parameter counts from the next fit
+    np.testing.assert_array_equal(clf.predict_proba(X), proba)
+    assert tiny(augmentation="jitter").fit(X, y).augmentation_ == Augmenter([("jitter", {})])
+    assert tiny().fit(X, y).augmentation_ is None
+    # files written before augmentation_ was saved take it from the parameter
+    clf.set_params(augmentation=Augmenter([("window_slice", {"ratio": 0.8})], n_test_windows=3))
+    clf.save(tmp_path / "clf.sigconv")
+    with zipfile.ZipFile(tmp_path / "clf.sigconv") as archive:
+        contents = {name: archive.read(name) for name in archive.namelist()}
+    metadata = json.loads(contents["estimator.json"])
+    del metadata["fitted"]["augmentation_"]
+    contents["estimator.json"] = json.dumps(metadata).encode()
+    with zipfile.ZipFile(tmp_path / "old.sigconv", "w") as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+    old = load(tmp_path / "old.sigconv")
+    assert old.augmentation_ == clf.augmentation_
+    np.testing.assert_array_equal(old.predict_proba(X), proba)
 
 
 def test_clone_pickle_save_load_and_checkpoint_keep_the_augmentation(tmp_path):

@@ -140,6 +140,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         "pad_length_",
         "history_",
         "n_epochs_",
+        "augmentation_",
         "_embedding_layers",
     )
 
@@ -280,6 +281,8 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         self.model_ = model
         self.history_ = history
         self.n_epochs_ = len(history.get("loss", []))
+        # predict's test views follow the training, not a parameter set after it
+        self.augmentation_ = copy.deepcopy(params["augmentation"])
         self._embedding_layers = embedding_layers
         return self
 
@@ -426,6 +429,8 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         estimator = cls(**params)
         for key, value in metadata["fitted"].items():
             setattr(estimator, key, from_json(value))
+        if "augmentation_" not in metadata["fitted"]:  # written before it was a fitted attribute
+            estimator.augmentation_ = cls._check_augmentation(params["augmentation"])
         try:
             estimator.model_ = model_from_bytes(model_bytes)
         except Exception as exc:
@@ -708,8 +713,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
 
     def _test_views(self):
         """The views of the series the network was trained on (:meth:`Augmenter.test_views`)."""
-        augmenter = self._check_augmentation(self.augmentation)
-        return [None] if augmenter is None else augmenter.test_views()
+        return [None] if self.augmentation_ is None else self.augmentation_.test_views()
 
     # model -----------------------------------------------------------------------------------
 

@@ -134,6 +134,11 @@ history_ : dict of str to list of float
 n_epochs_ : int
     Number of epochs trained (fewer than ``epochs`` after early stopping
     or when ``max_time`` ran out).
+augmentation_ : sigconv.augmentation.Augmenter or None
+    A copy of the augmentation the network was trained with (a str
+    ``augmentation`` as its Augmenter), whose test views :meth:`predict`
+    averages over: changing ``augmentation`` after :meth:`fit` changes
+    nothing until the next fit.
 n_channels_in_ : int
     Number of channels of the training series.
 n_timepoints_in_ : int or None
