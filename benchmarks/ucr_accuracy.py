@@ -3,7 +3,8 @@
 A thin caller of :func:`sigconv.benchmark.run_benchmark` (the library code
 behind ``sigconv benchmark``; see docs/benchmark.md) with this script's
 historical defaults: ResNetClassifier() on every data set in $SIGCONV_DATA
-except FordA, seed 0, each estimator's own number of epochs. Results go to
+except FordA, seed 0 (``--seeds`` for more, averaged in the report), each
+estimator's own number of epochs. Results go to
 ``benchmarks/results/ucr_accuracy/`` (``results.csv``, ``report.md``,
 ``report.html``); running the same command again resumes, skipping the cells
 already done.
@@ -15,6 +16,7 @@ already done.
     python benchmarks/ucr_accuracy.py --epochs 1500                    # the papers' epoch count
     python benchmarks/ucr_accuracy.py --model resnet-ensemble3 --epochs 100 --datasets Lightning7 ArrowHead Beef
     python benchmarks/ucr_accuracy.py --model resnet-none               # ResNet without window slicing
+    python benchmarks/ucr_accuracy.py --seeds 0 1 2                    # three seeds, averaged in the report
 
 Goal (issue 3): the README's recommended classifier reaches at least the
 published ResNet mean on the fifteen sets other than FordA (92.9%), training
@@ -44,14 +46,15 @@ def main(argv=None):
     parser.add_argument("--peers", nargs="*", default=[], help="other methods on the same splits, e.g. minirocket")
     parser.add_argument("--epochs", type=int, default=None, help="default: the estimator's own")
     parser.add_argument("--time-budget", type=float, default=None, help="training seconds per fit")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", "--seed", type=int, nargs="+", default=[0],
+                        help="random_state of each repetition (default 0); the report averages over them")
     parser.add_argument("--output", default="benchmarks/results/ucr_accuracy")
     args = parser.parse_args(argv)
     if args.data_dir is None:
         parser.error("no data folder: pass --data-dir or set SIGCONV_DATA to a folder of UCR .tsv files.")
     datasets = args.datasets or list_ucr_datasets(source="local", data_home=args.data_dir)
     datasets = [name for name in datasets if name not in set(args.exclude or [])]
-    run = run_benchmark(datasets, [args.model, *args.peers], seeds=[args.seed], epochs=args.epochs,
+    run = run_benchmark(datasets, [args.model, *args.peers], seeds=args.seeds, epochs=args.epochs,
                         time_budget=args.time_budget, data_home=args.data_dir, output_dir=args.output)
     print((run.output_dir / "report.md").read_text())
     print(f"{run.n_computed} cells run in {run.elapsed_s / 60:.1f} min; written: {run.report}")
