@@ -84,6 +84,17 @@ def test_window_slice_is_a_stretched_crop():
     np.testing.assert_array_equal(window_slice(x, ratio=1.0, rng=0), x)
 
 
+def test_window_slice_keeps_the_channels_of_a_series_aligned():
+    ramps = np.arange(10.0) + 100.0 * np.arange(3)[:, None]  # channel c: 100 c + t
+    x = np.tile(ramps, (60, 1, 1))
+    sliced = window_slice(x, ratio=0.5, rng=0)
+    starts = sliced[:, 0, 0]
+    np.testing.assert_allclose(sliced - 100.0 * np.arange(3)[:, None], np.tile(sliced[:, :1], (1, 3, 1)), atol=1e-12)
+    assert len(set(starts.tolist())) == 6  # the series still differ from each other
+    # one channel: the same draws as rows of a 2D array, one window per series
+    np.testing.assert_array_equal(window_slice(x[:, :1], ratio=0.5, rng=0)[:, 0], window_slice(x[:, 0], ratio=0.5, rng=0))
+
+
 def test_window_at_is_the_window_slice_crop_at_a_given_start():
     ramp = np.arange(10.0)[None].repeat(3, axis=0)
     for position, start in [(0.0, 0.0), (0.5, 2.5), (1.0, 5.0)]:  # starts 0 to 5 fit a window of 5

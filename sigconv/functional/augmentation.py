@@ -4,10 +4,11 @@ Each function takes series with time on the last axis (any leading axes) and
 a ``rng`` (a :class:`numpy.random.Generator`, an int seed or None), and
 returns a new array of the same shape: float32 input stays float32, other
 input becomes float64. Every 1D series along the leading axes gets its own
-random draw (so the channels of a multichannel series are transformed
-independently, as in the reference implementations of Um et al. and Iwana
-& Uchida). :class:`sigconv.augmentation.Augmenter` chains them for the
-estimators.
+random draw, so the channels of a multichannel series are jittered, scaled
+and warped independently, except by :func:`window_slice`: it draws one
+window per multichannel series, which keeps the channels aligned in time
+(all as in the reference implementations of Um et al. and Iwana & Uchida).
+:class:`sigconv.augmentation.Augmenter` chains them for the estimators.
 """
 
 import math
@@ -268,8 +269,11 @@ def window_slice(x, *, ratio=0.9, rng=None):
 
     Parameters
     ----------
-    x : ndarray of shape (..., n_timepoints)
-        Series, time on the last axis.
+    x : ndarray of shape (n_timepoints,), (n_samples, n_timepoints) or (..., n_channels, n_timepoints)
+        Series, time on the last axis. Each row of a 2D ``x`` is a series
+        with its own window; with 3 axes or more, axis -2 holds the
+        channels of one series, which share its window, so they stay
+        aligned in time.
     ratio : float, default=0.9
         Fraction of the series kept, in (0, 1]; the default of Le Guennec
         et al. and Iwana & Uchida.
@@ -308,7 +312,8 @@ def window_slice(x, *, ratio=0.9, rng=None):
     ratio = check_window_slice_params(ratio)["ratio"]
     rng = _rng(rng)
     length = _window_length(x.shape[-1], ratio)
-    starts = rng.integers(0, x.shape[-1] - length + 1, size=x.shape[:-1] + (1,))
+    per_series = x.shape[:-2] + (1, 1) if x.ndim >= 3 else x.shape[:-1] + (1,)
+    starts = rng.integers(0, x.shape[-1] - length + 1, size=per_series)
     return _stretch_window(x, length, starts)
 
 
