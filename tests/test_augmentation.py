@@ -419,7 +419,7 @@ def test_predict_keeps_the_test_windows_of_the_fit(tmp_path):
         for name, data in contents.items():
             archive.writestr(name, data)
     old = load(tmp_path / "old.sigconv")
-    assert old.augmentation_ == clf.augmentation_
+    assert old.augmentation_ == clf.augmentation_ and old.augmentation_ is not old.augmentation
     np.testing.assert_array_equal(old.predict_proba(X), proba)
 
 

@@ -430,7 +430,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         for key, value in metadata["fitted"].items():
             setattr(estimator, key, from_json(value))
         if "augmentation_" not in metadata["fitted"]:  # written before it was a fitted attribute
-            estimator.augmentation_ = cls._check_augmentation(params["augmentation"])
+            estimator.augmentation_ = copy.deepcopy(cls._check_augmentation(params["augmentation"]))
         try:
             estimator.model_ = model_from_bytes(model_bytes)
         except Exception as exc:
