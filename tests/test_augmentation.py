@@ -15,6 +15,7 @@ from sigconv.augmentation import AUGMENTATIONS, Augmenter
 from sigconv.estimators import FCNClassifier, FCNRegressor, LSTMClassifier, load
 from sigconv.estimators import _batches
 from sigconv.estimators._batches import DiskSeries, TrainingBatches
+from sigconv.estimators._base import _all_layers
 from sigconv.estimators._serialization import from_json
 from sigconv.exceptions import SeriesTypeError, SeriesValueError
 from sigconv.functional import jitter, scaling, time_warp, window_at, window_slice
@@ -73,15 +74,22 @@ def test_time_warp_keeps_length_and_endpoints_and_is_monotone():
     assert np.all(np.diff(time_warp(ramp, sigma=5.0, rng=1), axis=-1) > 0)
 
 
-def test_window_slice_is_a_stretched_crop():
+def test_window_slice_is_a_crop_stretched_or_kept_as_it_is():
     ramp = np.arange(10.0)[None].repeat(50, axis=0)
-    sliced = window_slice(ramp, ratio=0.5, rng=0)  # windows of ceil(0.5 * 10) = 5 timepoints
+    sliced = window_slice(ramp, ratio=0.5, stretch=False, rng=0)  # windows of ceil(0.5 * 10) = 5 timepoints
+    assert sliced.shape == (50, 5)
     starts = sliced[:, 0]
-    np.testing.assert_array_equal(starts, np.round(starts))
     assert set(starts.tolist()) == {0.0, 1.0, 2.0, 3.0, 4.0, 5.0}
-    np.testing.assert_allclose(sliced, starts[:, None] + np.linspace(0, 4, 10), rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(sliced, starts[:, None] + np.arange(5))  # the samples themselves
+    stretched = window_slice(ramp, ratio=0.5, rng=0)  # the same draws, resampled to 10
+    np.testing.assert_allclose(stretched, starts[:, None] + np.linspace(0, 4, 10), rtol=0, atol=1e-12)
     x = np.random.default_rng(0).normal(size=(3, 2, 17)).astype(np.float32)
     np.testing.assert_array_equal(window_slice(x, ratio=1.0, rng=0), x)
+    np.testing.assert_array_equal(window_slice(x, ratio=1.0, stretch=False, rng=0), x)
+    assert window_slice(x, stretch=False, rng=0).shape == (3, 2, 16)  # ceil(0.9 * 17)
+    with pytest.raises(TypeError, match=re.escape("stretch must be True (resample the window to the "
+                                                  "series' length) or False (keep its timepoints); got stretch=1.")):
+        window_slice(x, stretch=1)
 
 
 def test_window_slice_keeps_the_channels_of_a_series_aligned():
@@ -99,6 +107,8 @@ def test_window_at_is_the_window_slice_crop_at_a_given_start():
     ramp = np.arange(10.0)[None].repeat(3, axis=0)
     for position, start in [(0.0, 0.0), (0.5, 2.5), (1.0, 5.0)]:  # starts 0 to 5 fit a window of 5
         np.testing.assert_allclose(window_at(ramp, position, ratio=0.5), start + np.linspace(0, 4, 10)[None].repeat(3, 0))
+        np.testing.assert_allclose(window_at(ramp, position, ratio=0.5, stretch=False),
+                                   start + np.arange(5.0)[None].repeat(3, 0))
     x = np.random.default_rng(0).normal(size=(40, 2, 30)).astype(np.float32)
     sliced = window_slice(x, ratio=0.8, rng=0)  # windows of 24 timepoints, integer starts 0 to 6
     for start in range(7):
@@ -106,6 +116,8 @@ def test_window_at_is_the_window_slice_crop_at_a_given_start():
         assert window.dtype == np.float32
         hit = np.all(sliced == window, axis=-1)
         assert hit.any(), f"no series was sliced from timepoint {start}"  # 80 draws over 7 starts
+        crops = window_slice(x, ratio=0.8, stretch=False, rng=0)  # the same draws
+        np.testing.assert_array_equal(np.all(crops == window_at(x, start / 6, ratio=0.8, stretch=False), axis=-1), hit)
     np.testing.assert_array_equal(window_at(x, 0.3, ratio=1.0), x)
     message = (
         "position must be a number in [0, 1]; got position=1.5. "
@@ -273,27 +285,55 @@ def test_augmentation_changes_training_batches_only(monkeypatch):
 
 
 def _network_outputs(clf, X):
-    return clf.model_.predict(np.asarray(X, np.float32)[:, :, None], verbose=0).astype(np.float64)
+    """The network's outputs for series ``(n, t)``; shorter ones (crops) padded at the end with zeros."""
+    X = np.asarray(X, np.float32)
+    padded = np.zeros((len(X), clf.n_timepoints_in_, 1), np.float32)
+    padded[:, : X.shape[-1], 0] = X
+    return clf.model_.predict(padded, verbose=0).astype(np.float64)
 
 
-def test_a_window_slicing_estimator_predicts_from_its_test_windows():
+@pytest.mark.parametrize("stretch", [False, True])
+def test_a_window_slicing_estimator_predicts_from_its_test_windows(stretch):
     X, y = waves()
-    augmenter = Augmenter([("window_slice", {"ratio": 0.8})], n_test_windows=3)
+    augmenter = Augmenter([("window_slice", {"ratio": 0.8, "stretch": stretch})], n_test_windows=3)
     clf = tiny(augmentation=augmenter).fit(X, y)
-    expected = np.mean([_network_outputs(clf, window_at(X, p, ratio=0.8)) for p in (0, 0.5, 1)], axis=0)
+    windows = [window_at(X, p, ratio=0.8, stretch=stretch) for p in (0, 0.5, 1)]
+    assert windows[0].shape == (len(X), 32 if stretch else 26)  # ceil(0.8 * 32)
+    expected = np.mean([_network_outputs(clf, window) for window in windows], axis=0)
     np.testing.assert_allclose(clf.predict_proba(X), expected, rtol=1e-5)
     assert not np.allclose(clf.predict_proba(X), _network_outputs(clf, X), rtol=1e-3)
     np.testing.assert_array_equal(clf.predict(X), clf.classes_[expected.argmax(axis=1)])
     regressor = tiny(FCNRegressor, augmentation=augmenter).fit(X, y.astype(float))
-    expected = np.mean([_network_outputs(regressor, window_at(X, p, ratio=0.8)) for p in (0, 0.5, 1)], axis=0)
+    expected = np.mean([_network_outputs(regressor, window) for window in windows], axis=0)
     np.testing.assert_allclose(regressor.predict(X), expected[:, 0], rtol=1e-5)
 
 
-def test_window_slicing_validates_on_the_centred_window():
+def test_window_slicing_trains_on_crops_padded_at_the_end(monkeypatch):
+    seen = []
+    original = TrainingBatches._batch
+
+    def spy(self, index):
+        batch = original(self, index)
+        seen.append(batch[0])
+        return batch
+
+    monkeypatch.setattr(TrainingBatches, "_batch", spy)
     X, y = waves()
-    augmenter = Augmenter([("window_slice", {"ratio": 0.8})])
+    tiny(augmentation=Augmenter([("window_slice", {"ratio": 0.8, "stretch": False})]), epochs=1).fit(X + 5.0, y)
+    assert seen
+    for batch in seen:  # (batch, 32, 1): 26 timepoints of a crop, then zeros
+        assert batch.shape[1:] == (32, 1)
+        assert np.all(batch[:, :26] > 3.0) and np.all(batch[:, 26:] == 0.0)
+
+
+@pytest.mark.parametrize("stretch", [True, False])
+def test_window_slicing_validates_on_the_centred_window(stretch):
+    X, y = waves()
+    augmenter = Augmenter([("window_slice", {"ratio": 0.8, "stretch": stretch})])
     clf = tiny(augmentation=augmenter, epochs=1).fit(X, y, validation_data=(X[:6], y[:6]))
-    centre = window_at(X[:6], 0.5, ratio=0.8)[:, :, None]
+    window = window_at(X[:6], 0.5, ratio=0.8, stretch=stretch)
+    centre = np.zeros((6, 32, 1), np.float32)  # a crop is padded with zeros
+    centre[:, : window.shape[-1], 0] = window
     loss = clf.model_.evaluate(centre, y[:6], verbose=0)
     loss = loss[0] if isinstance(loss, list) else loss
     assert clf.history_["val_loss"][-1] == pytest.approx(loss, rel=1e-4)
@@ -301,19 +341,39 @@ def test_window_slicing_validates_on_the_centred_window():
     assert np.isfinite(split.history_["val_loss"]).all()
 
 
-def test_window_slicing_predicts_series_of_unequal_length_from_their_own_windows():
+@pytest.mark.parametrize("stretch", [True, False])
+def test_window_slicing_predicts_series_of_unequal_length_from_their_own_windows(stretch):
     X, y = waves()
     lengths = np.linspace(20, 32, 20).astype(int)
     X = [x[:n] for x, n in zip(X, lengths)]
-    augmenter = Augmenter([("window_slice", {"ratio": 0.5})], n_test_windows=2)
+    augmenter = Augmenter([("window_slice", {"ratio": 0.5, "stretch": stretch})], n_test_windows=2)
     clf = LSTMClassifier(units=(3,), epochs=1, batch_size=10, random_state=0, augmentation=augmenter).fit(X, y)
     padded = np.full((len(X), 32, 1), clf._pad_value, np.float32)
     outputs = 0
     for position in (0, 1):
         for i, x in enumerate(X):
-            padded[i, : len(x), 0] = window_at(x, position, ratio=0.5)
+            window = window_at(x, position, ratio=0.5, stretch=stretch)
+            assert len(window) == (len(x) if stretch else np.ceil(len(x) / 2))
+            padded[i, : len(window), 0] = window
         outputs = outputs + clf.model_.predict(padded, verbose=0) / 2
     np.testing.assert_allclose(clf.predict_proba(X), outputs, rtol=1e-5)
+
+
+def test_an_lstm_masks_the_padding_of_crops_of_series_of_equal_length():
+    X, y = waves()
+    augmenter = Augmenter([("window_slice", {"ratio": 0.5, "stretch": False})], n_test_windows=2)
+    clf = LSTMClassifier(units=(3,), epochs=1, batch_size=10, random_state=0, augmentation=augmenter).fit(X, y)
+    assert clf.n_timepoints_in_ == 32
+    assert any(isinstance(layer, keras.layers.Masking) for layer in _all_layers(clf.model_))
+    outputs = 0
+    for position in (0, 1):
+        window = window_at(X, position, ratio=0.5, stretch=False)[:, :, None]  # 16 timepoints, then masked padding
+        padded = np.concatenate([window, np.full((len(X), 16, 1), clf._pad_value, np.float32)], axis=1)
+        outputs = outputs + clf.model_.predict(padded, verbose=0) / 2
+    np.testing.assert_allclose(clf.predict_proba(X), outputs, rtol=1e-5)
+    stretched = Augmenter([("window_slice", {"ratio": 0.5})])
+    assert not stretched.changes_length and augmenter.changes_length
+    assert not clf._masks_views(stretched) and clf._masks_views(augmenter)
 
 
 def test_augmentation_is_reproducible_from_random_state():

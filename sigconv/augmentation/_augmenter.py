@@ -85,7 +85,8 @@ class Augmenter:
     series as they are (noise of mean 0, factors and speeds around 1), so
     the estimator predicts from the series as they are. A
     ``"window_slice"`` step is not: the network only ever sees crops of
-    ``ratio`` of each series stretched to the full length. So, as Le
+    ``ratio`` of each series (stretched to the series' length, or with
+    ``stretch=False`` padded at the end to it). So, as Le
     Guennec et al. [2]_ do, an estimator trained with one predicts each
     series from ``n_test_windows`` such windows at evenly spaced starts
     and averages the network's outputs over them (:meth:`test_views`), and
@@ -101,7 +102,8 @@ class Augmenter:
         ``"scaling"`` (:func:`~sigconv.functional.scaling`, ``sigma``),
         ``"time_warp"`` (:func:`~sigconv.functional.time_warp`,
         ``n_knots``, ``sigma``) and ``"window_slice"``
-        (:func:`~sigconv.functional.window_slice`, ``ratio``). The steps are
+        (:func:`~sigconv.functional.window_slice`, ``ratio``,
+        ``stretch``). The steps are
         checked when the augmenter is created.
     n_test_windows : int, default=9
         With a ``"window_slice"`` step: how many windows (starts evenly
@@ -169,7 +171,9 @@ class Augmenter:
 
         Returns
         -------
-        X_augmented : ndarray of the shape of ``X``
+        X_augmented : ndarray of the shape of ``X``, or shorter in time
+            Shorter after a ``"window_slice"`` step with ``stretch=False``,
+            whose crop keeps its timepoints.
             float32 for float32 input, float64 otherwise.
         """
         rng = _functions._rng(rng)
@@ -206,13 +210,25 @@ class Augmenter:
         >>> len(Augmenter([("jitter", {})]).test_views())
         1
         """
-        ratios = [params["ratio"] for function, params in _check_steps(self.steps)
-                  if function is _functions.window_slice]
-        if not ratios:
+        slices = [params for function, params in _check_steps(self.steps) if function is _functions.window_slice]
+        if not slices:
             return [_unchanged]
         n = _check_n_test_windows(self.n_test_windows if n_windows is None else n_windows)
         positions = [0.5] if n == 1 else [i / (n - 1) for i in range(n)]
-        return [functools.partial(_windows, ratios=ratios, position=position) for position in positions]
+        return [functools.partial(_windows, slices=slices, position=position) for position in positions]
+
+    @property
+    def changes_length(self):
+        """Whether the augmenter shortens series: a ``"window_slice"`` step that keeps its crop unstretched.
+
+        The deep estimators then pad the crops (and the test windows) at the
+        end to the length of the series, as they pad series of unequal
+        length, and an estimator that masks its padding (the LSTMs) masks it.
+        """
+        return any(
+            function is _functions.window_slice and not params["stretch"] and params["ratio"] < 1
+            for function, params in _check_steps(self.steps)
+        )
 
     def __eq__(self, other):
         return (
@@ -236,9 +252,9 @@ def _unchanged(X):
     return X
 
 
-def _windows(X, *, ratios, position):
-    for ratio in ratios:
-        X = _functions.window_at(X, position, ratio=ratio)
+def _windows(X, *, slices, position):
+    for params in slices:
+        X = _functions.window_at(X, position, **params)
     return X
 
 

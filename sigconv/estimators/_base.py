@@ -227,7 +227,9 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         self._check_weights(weights, y_fit, targets)
 
         # Batches made per step (augmentation, X on disk) convert the series when they are read.
-        to_keras = functools.partial(self._to_keras, length=pad_length if ragged else n_timepoints, masked=ragged)
+        # Series shortened by the augmentation are padded like series of unequal length.
+        masked = ragged or self._masks_views(params["augmentation"])
+        to_keras = functools.partial(self._to_keras, length=pad_length if ragged else n_timepoints, masked=masked)
         batched = params["augmentation"] is not None or isinstance(X, DiskSeries)
         X_fit = X if batched else to_keras(X)
         validation = None
@@ -241,7 +243,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         elif validation_data is not None:
             validation = self._check_validation_data(
                 validation_data, n_channels, n_timepoints, pad_length, targets, class_weights,
-                _validation_view(params["augmentation"]),
+                _validation_view(params["augmentation"]), masked,
             )
         if validation is not None:
             validation = (
@@ -255,7 +257,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
 
         with seeded(params["random_state"]), distribution_scope(params["distribution"]):
             model, embedding_layers = self._build_model(
-                n_timepoints, n_channels, self._n_outputs(targets), params, variable_length=ragged
+                n_timepoints, n_channels, self._n_outputs(targets), params, variable_length=masked
             )
             history, model = self._train(
                 model,
@@ -604,7 +606,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         )
 
     def _check_validation_data(
-        self, validation_data, n_channels, n_timepoints, pad_length, targets, class_weights, view
+        self, validation_data, n_channels, n_timepoints, pad_length, targets, class_weights, view, masked
     ):
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise TypeError(
@@ -623,14 +625,18 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         y_val = self._check_validation_targets(y_val, len(lengths), targets)
         weights = self._weigh(np.ones(len(lengths), dtype=np.float32), y_val, class_weights)
         length = n_timepoints if n_timepoints is not None else max(pad_length, int(lengths.max()))
-        return self._to_keras(_viewed(view, X_val), length, masked=n_timepoints is None), y_val, weights
+        return self._to_keras(_viewed(view, X_val), length, masked=masked), y_val, weights
 
     # series to Keras -------------------------------------------------------------------------
 
     def _to_keras(self, X, length, *, masked):
         """Series ``(n, c, t_i)`` to float32 ``(n, length, c)``, padded at the end with ``_pad_value``."""
-        if not is_ragged(X) and X.shape[-1] == length and not (masked and self._masks_padding):
-            return np.ascontiguousarray(X.transpose(0, 2, 1))
+        if not is_ragged(X) and not (masked and self._masks_padding):
+            if X.shape[-1] == length:
+                return np.ascontiguousarray(X.transpose(0, 2, 1))
+            out = np.full((len(X), length, X.shape[1]), self._pad_value, dtype=np.float32)
+            out[:, : X.shape[-1]] = X.transpose(0, 2, 1)  # the crops of window slicing
+            return out
         n_channels = X[0].shape[0]
         out = np.full((len(X), length, n_channels), self._pad_value, dtype=np.float32)
         for i, x in enumerate(X):
@@ -663,6 +669,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         """
         lengths = series_lengths(X)
         expected = self.n_timepoints_in_
+        masked = expected is None or self._masks_views(self.augmentation_)
         if expected is not None:
             wrong = lengths != expected
             if np.any(wrong):
@@ -679,11 +686,11 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
             for index in X.chunks():
                 series = X.read(index)
                 for view in views:
-                    yield index, self._to_keras(_viewed(view, series), length, masked=expected is None)
+                    yield index, self._to_keras(_viewed(view, series), length, masked=masked)
             return
         if expected is not None:
             for view in views:
-                yield np.arange(len(lengths)), self._to_keras(_viewed(view, X), expected, masked=False)
+                yield np.arange(len(lengths)), self._to_keras(_viewed(view, X), expected, masked=masked)
             return
         target = np.maximum(lengths, self.pad_length_)
         for length in np.unique(target):
@@ -710,6 +717,10 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
                 out = np.zeros((len(X), outputs.shape[1]), dtype=np.float64)
             out[index] += outputs / len(views)
         return out
+
+    def _masks_views(self, augmenter):
+        """Whether series shortened by ``augmenter`` are padded with masking (estimators that mask padding)."""
+        return self._masks_padding and augmenter is not None and augmenter.changes_length
 
     def _test_views(self):
         """The views of the series the network was trained on (:meth:`Augmenter.test_views`)."""

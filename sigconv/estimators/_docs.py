@@ -54,7 +54,9 @@ augmentation : sigconv.augmentation.Augmenter, str or None, default=%(augmentati
     applied to every training batch with new draws at each epoch, which
     follow from ``random_state``. A str names one of them with its default
     parameters: ``"window_slice"`` is ``Augmenter([("window_slice", {})])``,
-    a random 90%% of each series stretched back to its length. Series of
+    a random window of 90%% of each series stretched back to its length
+    (with ``stretch=False``, kept as it is and padded at the end like a
+    shorter series, masked by the estimators that mask padding). Series of
     unequal length are augmented over their own length, before padding.
     Validation series, :meth:`predict` and :meth:`embed` are never
     augmented, but after window slicing, whose network never saw a whole

@@ -2,7 +2,8 @@
 
 Each function takes series with time on the last axis (any leading axes) and
 a ``rng`` (a :class:`numpy.random.Generator`, an int seed or None), and
-returns a new array of the same shape: float32 input stays float32, other
+returns a new array of the same shape (:func:`window_slice` with
+``stretch=False`` shortens the time axis): float32 input stays float32, other
 input becomes float64. Every 1D series along the leading axes gets its own
 random draw, so the channels of a multichannel series are jittered, scaled
 and warped independently, except by :func:`window_slice`: it draws one
@@ -63,22 +64,33 @@ def check_time_warp_params(n_knots, sigma):
     }
 
 
-def check_window_slice_params(ratio):
+def check_window_slice_params(ratio, stretch):
     """Validate the parameters of :func:`window_slice`; return them as a dict."""
+    if not isinstance(stretch, (bool, np.bool_)):
+        raise TypeError(
+            f"stretch must be True (resample the window to the series' length) or False (keep "
+            f"its timepoints); got stretch={stretch!r}."
+        )
     return {
         "ratio": check_float(
             ratio, "ratio", min_value=0, max_value=1, closed="right",
             hint="It is the fraction of the series kept by the crop.",
-        )
+        ),
+        "stretch": bool(stretch),
     }
 
 
 def _interpolate(x, positions):
-    """Linear interpolation of ``x`` (time last) at fractional ``positions`` in [0, n_timepoints - 1]."""
+    """Linear interpolation of ``x`` (time last) at fractional ``positions`` in [0, n_timepoints - 1].
+
+    ``positions`` broadcasts against ``x`` on every axis but the last, whose
+    length it sets: the result has ``positions.shape[-1]`` timepoints.
+    """
     n_timepoints = x.shape[-1]
-    positions = np.broadcast_to(positions, x.shape)
+    positions = np.asarray(positions)
+    positions = np.broadcast_to(positions, x.shape[:-1] + positions.shape[-1:])
     if n_timepoints == 1:
-        return x.copy()
+        return np.broadcast_to(x, positions.shape).copy()
     left = np.clip(np.floor(positions).astype(np.intp), 0, n_timepoints - 2)
     fraction = (positions - left).astype(x.dtype)
     below = np.take_along_axis(x, left, axis=-1)
@@ -259,13 +271,17 @@ def time_warp(x, *, n_knots=4, sigma=0.2, rng=None):
     return _interpolate(x, warped)
 
 
-def window_slice(x, *, ratio=0.9, rng=None):
-    """Crop a random window of each series and stretch it back to the full length.
+def window_slice(x, *, ratio=0.9, stretch=True, rng=None):
+    """Crop a random window of each series, stretched back to the full length or kept as it is.
 
-    A window of ``ceil(ratio * n_timepoints)`` timepoints starting at a
-    random timepoint (uniform over the starts that fit) is resampled to
-    ``n_timepoints`` by linear interpolation. ``ratio=1`` returns ``x``
-    unchanged.
+    A window of ``ceil(ratio * n_timepoints)`` timepoints starts at a random
+    timepoint (uniform over the starts that fit). By default it is resampled
+    to ``n_timepoints`` by linear interpolation, as in Iwana & Uchida [2]_,
+    which also stretches the series' features in time by ``1 / ratio``.
+    With ``stretch=False`` it keeps its timepoints, as the slices of Le
+    Guennec et al. [1]_ do: the output is that much shorter, and the deep
+    estimators pad it at the end as they pad series of unequal length
+    (:mod:`sigconv.estimators`). ``ratio=1`` returns ``x`` unchanged.
 
     Parameters
     ----------
@@ -277,16 +293,21 @@ def window_slice(x, *, ratio=0.9, rng=None):
     ratio : float, default=0.9
         Fraction of the series kept, in (0, 1]; the default of Le Guennec
         et al. and Iwana & Uchida.
+    stretch : bool, default=True
+        Whether to resample the window to the full length. Unstretched
+        windows keep the time scale of the series; docs/augmentation.md
+        compares the two on UCR data sets.
     rng : numpy.random.Generator, int or None, default=None
         Random generator or seed; None draws fresh entropy.
 
     Returns
     -------
-    x_sliced : ndarray of the shape of ``x``
+    x_sliced : ndarray of the shape of ``x``, or of shape (..., ceil(ratio * n_timepoints)) with ``stretch=False``
         float32 for float32 input, float64 otherwise.
 
     See Also
     --------
+    window_at : The window at a given start.
     time_warp : Warp the time axis smoothly.
 
     References
@@ -305,26 +326,29 @@ def window_slice(x, *, ratio=0.9, rng=None):
     >>> x = np.arange(10.0)[None]
     >>> window_slice(x, ratio=0.5, rng=0).shape
     (1, 10)
+    >>> window_slice(x, ratio=0.5, stretch=False, rng=0)
+    array([[5., 6., 7., 8., 9.]])
     >>> bool(np.array_equal(window_slice(x, ratio=1.0, rng=0), x))
     True
     """
     x = _as_series(x)
-    ratio = check_window_slice_params(ratio)["ratio"]
+    params = check_window_slice_params(ratio, stretch)
     rng = _rng(rng)
-    length = _window_length(x.shape[-1], ratio)
+    length = _window_length(x.shape[-1], params["ratio"])
     per_series = x.shape[:-2] + (1, 1) if x.ndim >= 3 else x.shape[:-1] + (1,)
     starts = rng.integers(0, x.shape[-1] - length + 1, size=per_series)
-    return _stretch_window(x, length, starts)
+    return _window(x, length, starts, params["stretch"])
 
 
-def window_at(x, position, *, ratio=0.9):
-    """The window of :func:`window_slice` at a given start, stretched back to the full length.
+def window_at(x, position, *, ratio=0.9, stretch=True):
+    """The window of :func:`window_slice` at a given start.
 
     The same crop of ``ceil(ratio * n_timepoints)`` timepoints for every
     series, starting at ``position`` times the last start that fits (0 the
     first timepoint, 0.5 the centred window, 1 the window that ends on the
-    last timepoint; a fractional start is interpolated). A network trained
-    on :func:`window_slice` only ever saw such windows, so the estimators
+    last timepoint; a fractional start is interpolated), resampled to the
+    full length unless ``stretch=False``. A network trained on
+    :func:`window_slice` only ever saw such windows, so the estimators
     predict from windows at evenly spaced positions and average the outputs
     (Le Guennec et al.; see :class:`sigconv.augmentation.Augmenter`).
 
@@ -336,10 +360,12 @@ def window_at(x, position, *, ratio=0.9):
         Where the window starts, in [0, 1].
     ratio : float, default=0.9
         Fraction of the series kept, in (0, 1].
+    stretch : bool, default=True
+        Whether to resample the window to the full length.
 
     Returns
     -------
-    x_window : ndarray of the shape of ``x``
+    x_window : ndarray of the shape of ``x``, or of shape (..., ceil(ratio * n_timepoints)) with ``stretch=False``
         float32 for float32 input, float64 otherwise.
 
     Examples
@@ -349,21 +375,26 @@ def window_at(x, position, *, ratio=0.9):
     >>> window_at(np.arange(10.0), 1.0, ratio=0.5)      # timepoints 5 to 9, stretched to 10
     array([5.        , 5.44444444, 5.88888889, 6.33333333, 6.77777778,
            7.22222222, 7.66666667, 8.11111111, 8.55555556, 9.        ])
+    >>> window_at(np.arange(10.0), 1.0, ratio=0.5, stretch=False)
+    array([5., 6., 7., 8., 9.])
+    >>> window_at(np.arange(10.0), 0.5, ratio=0.5, stretch=False)   # from 2.5, interpolated
+    array([2.5, 3.5, 4.5, 5.5, 6.5])
     """
     x = _as_series(x)
-    ratio = check_window_slice_params(ratio)["ratio"]
+    params = check_window_slice_params(ratio, stretch)
     position = check_float(
         position, "position", min_value=0, max_value=1,
         hint="It is the start of the window as a fraction of the last start that fits.",
     )
-    length = _window_length(x.shape[-1], ratio)
-    return _stretch_window(x, length, position * (x.shape[-1] - length))
+    length = _window_length(x.shape[-1], params["ratio"])
+    return _window(x, length, position * (x.shape[-1] - length), params["stretch"])
 
 
 def _window_length(n_timepoints, ratio):
     return min(n_timepoints, max(1, math.ceil(ratio * n_timepoints)))
 
 
-def _stretch_window(x, length, starts):
-    """The windows of ``length`` timepoints from ``starts`` (broadcast over the series), resampled to the full length."""
-    return _interpolate(x, starts + np.linspace(0.0, length - 1, x.shape[-1]))
+def _window(x, length, starts, stretch):
+    """The windows of ``length`` timepoints from ``starts`` (broadcast over the series), or resampled to the full length."""
+    n_out = x.shape[-1] if stretch else length
+    return _interpolate(x, starts + np.linspace(0.0, length - 1, n_out))
