@@ -16,6 +16,7 @@ already done.
     python benchmarks/ucr_accuracy.py --epochs 1500                    # the papers' epoch count
     python benchmarks/ucr_accuracy.py --model resnet-ensemble3 --epochs 100 --datasets Lightning7 ArrowHead Beef
     python benchmarks/ucr_accuracy.py --model resnet-none               # ResNet without window slicing
+    python benchmarks/ucr_accuracy.py --model resnet-crop               # slices kept unstretched, padded
     python benchmarks/ucr_accuracy.py --seeds 0 1 2                    # three seeds, averaged in the report
 
 Goal (issue 3): the README's recommended classifier reaches at least the
@@ -42,7 +43,8 @@ def main(argv=None):
     parser.add_argument("--datasets", nargs="+", default=None, help="default: every set found in --data-dir")
     parser.add_argument("--exclude", nargs="*", default=["FordA"], help="sets to skip (default: FordA)")
     parser.add_argument("--model", default="resnet",
-                        choices=["fcn", "resnet", "resnet-none", "resnet-ensemble3", "inception", "wavenet", "lstm"])
+                        choices=["fcn", "resnet", "resnet-none", "resnet-crop", "resnet-ensemble3", "inception",
+                                 "wavenet", "lstm"])
     parser.add_argument("--peers", nargs="*", default=[], help="other methods on the same splits, e.g. minirocket")
     parser.add_argument("--epochs", type=int, default=None, help="default: the estimator's own")
     parser.add_argument("--time-budget", type=float, default=None, help="training seconds per fit")

@@ -176,6 +176,14 @@ def _sigconv_factory(class_name, **params):
     return _by_name(factory, f"_sigconv_{class_name}" + "".join(f"_{key}{value}" for key, value in params.items()))
 
 
+def _resnet_unstretched_slices(*, random_state, epochs, time_budget, work_dir):
+    from ..augmentation import Augmenter
+    from ..estimators import ResNetClassifier
+
+    return ResNetClassifier(random_state=random_state, epochs=epochs, max_time=time_budget,
+                            augmentation=Augmenter([("window_slice", {"stretch": False})]))
+
+
 #: The imaging table of ``image-{transform}`` and ``image-{transform}-{backbone}``
 #: methods: each transform (64x64 images) read by the scratch ConvNet and by a
 #: backbone without pretrained weights (nothing is downloaded in a benchmark).
@@ -275,6 +283,9 @@ for _method in (
            uses_keras=True),
     Method("resnet-none", _sigconv_factory("ResNetClassifier", augmentation=None),
            "sigconv ResNetClassifier(augmentation=None)", reference="ResNet", uses_keras=True),
+    Method("resnet-crop", _resnet_unstretched_slices,
+           'sigconv ResNetClassifier(augmentation=Augmenter([("window_slice", {"stretch": False})]))',
+           reference="ResNet", uses_keras=True),
     Method("resnet-ensemble3", _sigconv_factory("ResNetClassifier", ensemble_size=3),
            "sigconv ResNetClassifier(ensemble_size=3)", reference="ResNet", uses_keras=True),
     Method("inception", _sigconv_factory("InceptionTimeClassifier"), "sigconv InceptionTimeClassifier",
