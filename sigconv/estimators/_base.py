@@ -631,12 +631,8 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
 
     def _to_keras(self, X, length, *, masked):
         """Series ``(n, c, t_i)`` to float32 ``(n, length, c)``, padded at the end with ``_pad_value``."""
-        if not is_ragged(X) and not (masked and self._masks_padding):
-            if X.shape[-1] == length:
-                return np.ascontiguousarray(X.transpose(0, 2, 1))
-            out = np.full((len(X), length, X.shape[1]), self._pad_value, dtype=np.float32)
-            out[:, : X.shape[-1]] = X.transpose(0, 2, 1)  # the crops of window slicing
-            return out
+        if not is_ragged(X) and X.shape[-1] == length and not (masked and self._masks_padding):
+            return np.ascontiguousarray(X.transpose(0, 2, 1))
         n_channels = X[0].shape[0]
         out = np.full((len(X), length, n_channels), self._pad_value, dtype=np.float32)
         for i, x in enumerate(X):
