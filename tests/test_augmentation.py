@@ -284,12 +284,17 @@ def test_augmentation_changes_training_batches_only(monkeypatch):
     assert len(seen) == n_calls  # predict and embed augment nothing
 
 
-def _network_outputs(clf, X):
-    """The network's outputs for series ``(n, t)``; shorter ones (crops) padded at the end with zeros."""
+def _zero_padded(X, length):
+    """Series ``(n, t)`` in Keras layout ``(n, length, 1)``, shorter ones (crops) padded at the end with zeros."""
     X = np.asarray(X, np.float32)
-    padded = np.zeros((len(X), clf.n_timepoints_in_, 1), np.float32)
+    padded = np.zeros((len(X), length, 1), np.float32)
     padded[:, : X.shape[-1], 0] = X
-    return clf.model_.predict(padded, verbose=0).astype(np.float64)
+    return padded
+
+
+def _network_outputs(clf, X):
+    """The network's outputs for series ``(n, t)``, padded as the estimator pads them."""
+    return clf.model_.predict(_zero_padded(X, clf.n_timepoints_in_), verbose=0).astype(np.float64)
 
 
 @pytest.mark.parametrize("stretch", [False, True])
@@ -331,9 +336,7 @@ def test_window_slicing_validates_on_the_centred_window(stretch):
     X, y = waves()
     augmenter = Augmenter([("window_slice", {"ratio": 0.8, "stretch": stretch})])
     clf = tiny(augmentation=augmenter, epochs=1).fit(X, y, validation_data=(X[:6], y[:6]))
-    window = window_at(X[:6], 0.5, ratio=0.8, stretch=stretch)
-    centre = np.zeros((6, 32, 1), np.float32)  # a crop is padded with zeros
-    centre[:, : window.shape[-1], 0] = window
+    centre = _zero_padded(window_at(X[:6], 0.5, ratio=0.8, stretch=stretch), 32)  # a crop is padded with zeros
     loss = clf.model_.evaluate(centre, y[:6], verbose=0)
     loss = loss[0] if isinstance(loss, list) else loss
     assert clf.history_["val_loss"][-1] == pytest.approx(loss, rel=1e-4)
