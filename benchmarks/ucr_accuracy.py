@@ -17,6 +17,7 @@ already done.
     python benchmarks/ucr_accuracy.py --model resnet-ensemble3 --epochs 100 --datasets Lightning7 ArrowHead Beef
     python benchmarks/ucr_accuracy.py --model resnet-none               # ResNet without window slicing
     python benchmarks/ucr_accuracy.py --model resnet-crop               # slices kept unstretched, padded
+    python benchmarks/ucr_accuracy.py --model resnet-smooth             # label smoothing 0.1
     python benchmarks/ucr_accuracy.py --seeds 0 1 2                    # three seeds, averaged in the report
 
 Goal (issue 3): the README's recommended classifier reaches at least the
@@ -34,7 +35,7 @@ import sys
 
 
 def main(argv=None):
-    from sigconv.benchmark import run_benchmark
+    from sigconv.benchmark import list_methods, run_benchmark
     from sigconv.datasets import list_ucr_datasets
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -42,9 +43,8 @@ def main(argv=None):
                         help="folder of UCR .tsv files (default: $SIGCONV_DATA)")
     parser.add_argument("--datasets", nargs="+", default=None, help="default: every set found in --data-dir")
     parser.add_argument("--exclude", nargs="*", default=["FordA"], help="sets to skip (default: FordA)")
-    parser.add_argument("--model", default="resnet",
-                        choices=["fcn", "resnet", "resnet-none", "resnet-crop", "resnet-ensemble3", "inception",
-                                 "wavenet", "lstm"])
+    parser.add_argument("--model", default="resnet", choices=list_methods(), metavar="MODEL",
+                        help="a method of the benchmark's registry (docs/benchmark.md; default: resnet)")
     parser.add_argument("--peers", nargs="*", default=[], help="other methods on the same splits, e.g. minirocket")
     parser.add_argument("--epochs", type=int, default=None, help="default: the estimator's own")
     parser.add_argument("--time-budget", type=float, default=None, help="training seconds per fit")

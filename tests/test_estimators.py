@@ -35,6 +35,7 @@ from sigconv.estimators import (
     load,
 )
 from sigconv.estimators._checkpoint import CHECKPOINT_NAME
+from sigconv.estimators._losses import SmoothedSparseCategoricalCrossentropy
 from sigconv.estimators.lstm import LSTM_PAD_VALUE
 
 TINY = {
@@ -232,6 +233,9 @@ BAD_PARAMS = [
         "callbacks must be a list of keras.callbacks.Callback instances or None",
     ),
     (dict(class_weight="auto"), ValueError, "class_weight must be None, 'balanced' or a dict {label: weight}"),
+    (dict(label_smoothing=1), ValueError,
+     "label_smoothing must be a number in [0, 1); got label_smoothing=1.0. It is the share of each target "
+     "spread evenly over the classes (0 for none, 0.1 is common)."),
     (dict(mixed_precision=1), ValueError,
      "mixed_precision must be False, True (float16), 'float16' or 'bfloat16'; got mixed_precision=1. Use "
      "'bfloat16' on CPUs and TPUs, 'float16' on GPUs."),
@@ -507,6 +511,32 @@ def test_class_weight_equals_the_matching_sample_weight():
     assert not np.allclose(by_dict, balanced)  # the weights do reach the loss
 
 
+def test_smoothed_crossentropy_is_keras_crossentropy_on_smoothed_one_hot_labels():
+    rng = np.random.default_rng(0)
+    proba = rng.dirichlet(np.ones(3), size=(4, 2)).astype(np.float32)  # (batch, ensemble members, classes)
+    labels = rng.integers(0, 3, size=(4, 2))
+    plain = keras.losses.SparseCategoricalCrossentropy()(labels[:, 0], proba[:, 0])
+    np.testing.assert_allclose(SmoothedSparseCategoricalCrossentropy(0.0)(labels[:, 0], proba[:, 0]), plain, rtol=1e-6)
+    target = np.full(proba.shape, 0.3 / 3)
+    np.put_along_axis(target, labels[..., None], 1 - 0.3 + 0.3 / 3, axis=-1)
+    expected = -np.mean(np.sum(target * np.log(proba), axis=-1))
+    np.testing.assert_allclose(SmoothedSparseCategoricalCrossentropy(0.3)(labels, proba), expected, rtol=1e-5)
+    np.testing.assert_allclose(SmoothedSparseCategoricalCrossentropy(0.3)(labels[..., None], proba), expected, rtol=1e-5)
+
+
+def test_label_smoothing_reaches_the_loss():
+    X, y = waves()
+    clf = tiny(FCNClassifier, label_smoothing=0.2, epochs=1).fit(X, y, validation_data=(X, y))
+    proba = clf.predict_proba(X)
+    target = np.full(proba.shape, 0.2 / 2)
+    target[np.arange(len(y)), np.searchsorted(clf.classes_, y)] += 0.8
+    np.testing.assert_allclose(clf.history_["val_loss"][-1], -np.mean(np.sum(target * np.log(proba), axis=1)), rtol=1e-4)
+    plain = tiny(FCNClassifier, epochs=1).fit(X, y, validation_data=(X, y))
+    assert not np.allclose(plain.predict_proba(X), proba)  # and the gradients
+    ensemble = tiny(InceptionTimeClassifier, label_smoothing=0.2, epochs=1).fit(X, y)  # targets (batch, members)
+    assert ensemble.predict_proba(X).shape == (len(y), 2)
+
+
 class _Counting(keras.callbacks.Callback):
     calls = []  # class attribute: shared by the deep copies
 
@@ -770,7 +800,7 @@ def test_pickle_round_trip(cls):
 def test_save_and_load(tmp_path):
     X, y = waves()
     y = np.where(y == "sine", 3, 11)
-    clf = tiny(FCNClassifier, class_weight={3: 2.0}, callbacks=[_Counting()]).fit(X, y)
+    clf = tiny(FCNClassifier, class_weight={3: 2.0}, label_smoothing=0.1, callbacks=[_Counting()]).fit(X, y)
     path = tmp_path / "clf.sigconv"
     clf.save(path)
     for loaded in (load(path), FCNClassifier.load(str(path))):

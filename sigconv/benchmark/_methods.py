@@ -286,6 +286,8 @@ for _method in (
     Method("resnet-crop", _resnet_unstretched_slices,
            'sigconv ResNetClassifier(augmentation=Augmenter([("window_slice", {"stretch": False})]))',
            reference="ResNet", uses_keras=True),
+    Method("resnet-smooth", _sigconv_factory("ResNetClassifier", label_smoothing=0.1),
+           "sigconv ResNetClassifier(label_smoothing=0.1)", reference="ResNet", uses_keras=True),
     Method("resnet-ensemble3", _sigconv_factory("ResNetClassifier", ensemble_size=3),
            "sigconv ResNetClassifier(ensemble_size=3)", reference="ResNet", uses_keras=True),
     Method("inception", _sigconv_factory("InceptionTimeClassifier"), "sigconv InceptionTimeClassifier",

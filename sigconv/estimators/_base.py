@@ -33,6 +33,7 @@ from . import _callbacks
 from ._batches import DiskSeries, TrainingBatches
 from ._checkpoint import CHECKPOINT_NAME, Checkpoint, fingerprint, read_checkpoint, restore_checkpoint
 from ._context import check_distribution, distribution_scope, dtype_policy, seeded
+from ._losses import SmoothedSparseCategoricalCrossentropy
 from ._serialization import estimator_class, from_json, model_from_bytes, model_to_bytes, read_estimator_file, save_estimator
 
 __all__ = ["BaseDeepClassifier", "BaseDeepEstimator", "BaseDeepRegressor", "store_params"]
@@ -750,7 +751,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         optimizer = make_optimizer(params["learning_rate"], params["mixed_precision"])
         model.compile(
             optimizer=optimizer,
-            loss=self._loss,
+            loss=self._loss(params),
             jit_compile=params["jit_compile"],
             steps_per_execution=_steps_per_execution(),
         )
@@ -901,11 +902,18 @@ class BaseDeepClassifier(ClassifierMixin, BaseDeepEstimator):
     Labels of any type (strings, ints, non-contiguous values) are encoded
     with :class:`sklearn.preprocessing.LabelEncoder`; the network has a
     softmax over ``len(classes_)`` outputs (two for binary problems) and is
-    trained with the sparse categorical cross-entropy.
+    trained with the sparse categorical cross-entropy, smoothed with
+    ``label_smoothing``.
     """
 
-    _loss = "sparse_categorical_crossentropy"
     _fitted_attributes = ("classes_", *BaseDeepEstimator._fitted_attributes)
+
+    @staticmethod
+    def _loss(params):
+        """The cross-entropy of integer labels, smoothed when ``label_smoothing`` is set."""
+        if params["label_smoothing"] == 0:
+            return "sparse_categorical_crossentropy"
+        return SmoothedSparseCategoricalCrossentropy(params["label_smoothing"])
 
     def predict(self, X):
         """Predict the class of each series.
@@ -945,6 +953,10 @@ class BaseDeepClassifier(ClassifierMixin, BaseDeepEstimator):
     def _check_params(self):
         params = super()._check_params()
         params["class_weight"] = self._check_class_weight(self.class_weight)
+        params["label_smoothing"] = check_float(
+            self.label_smoothing, "label_smoothing", min_value=0, max_value=1, closed="left",
+            hint="It is the share of each target spread evenly over the classes (0 for none, 0.1 is common).",
+        )
         return params
 
     @staticmethod
@@ -1069,8 +1081,11 @@ class BaseDeepRegressor(RegressorMixin, BaseDeepEstimator):
     their magnitude is far from 1.
     """
 
-    _loss = "mean_squared_error"
     _fitted_attributes = ("n_outputs_", "_y_ndim", *BaseDeepEstimator._fitted_attributes)
+
+    @staticmethod
+    def _loss(params):
+        return "mean_squared_error"
 
     def predict(self, X):
         """Predict the target(s) of each series.

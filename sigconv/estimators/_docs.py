@@ -124,6 +124,13 @@ class_weight : dict, "balanced" or None, default=None
     ``"balanced"``, ``n_samples / (n_classes * count(class))`` as in
     :func:`sklearn.utils.class_weight.compute_class_weight`. The
     validation loss is weighted the same way. None weighs classes equally.
+label_smoothing : float, default=0.0
+    Share of each training target spread evenly over the classes, in
+    [0, 1): the network learns ``1 - label_smoothing + label_smoothing /
+    n_classes`` for the true class instead of 1 (Szegedy et al. 2016),
+    which keeps it from driving its outputs to 0 and 1 on a small training
+    set. The validation loss is smoothed the same way. 0 trains on the
+    plain cross-entropy.
 """
 
 _ATTRIBUTES = """\

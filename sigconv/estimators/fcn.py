@@ -88,6 +88,7 @@ class FCNClassifier(BaseDeepClassifier):
         lr_schedule="cosine",
         reduce_lr_patience=50,
         class_weight=None,
+        label_smoothing=0.0,
         callbacks=None,
         augmentation=None,
         checkpoint_dir=None,

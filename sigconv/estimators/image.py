@@ -287,7 +287,7 @@ class _ImageCNNMixin:
         if params["fine_tuning"] is not None:
             for name in names:
                 model.get_layer(name).trainable = False
-        _compile(model, params["learning_rate"], params, self._loss)
+        _compile(model, params["learning_rate"], params, self._loss(params))
         self._image_plan = {"inputs": inputs, "blocks": blocks, "n_outputs": n_outputs}
         return model, [keras.Model(inputs, x).layers[-1].name]
 
@@ -311,7 +311,7 @@ class _ImageCNNMixin:
                     # Batch normalization stays in inference mode (Keras' transfer-learning advice).
                     layer.trainable = not isinstance(layer, keras.layers.BatchNormalization)
             rate = params["backbone_learning_rate"]
-            _compile(model, rate, params, self._loss)
+            _compile(model, rate, params, self._loss(params))
             tune_history, model = super()._train(
                 model, X, y, weights, validation, batch_size, _phase_params(params, "fine_tuning", rate),
                 to_keras=to_keras,
@@ -329,7 +329,7 @@ class _ImageCNNMixin:
             features = model.get_layer(block[-1]).output
             pooled = keras.layers.GlobalAveragePooling2D(name=f"{network}_pool")(features)
             candidate = self._add_head(keras.Model(plan["inputs"], pooled, name=network), plan["n_outputs"])
-            _compile(candidate, params["learning_rate"], params, self._loss)
+            _compile(candidate, params["learning_rate"], params, self._loss(params))
             history, candidate = super()._train(
                 candidate, X, y, weights, validation, batch_size, _phase_params(params, f"depth{depth}"),
                 to_keras=to_keras,
@@ -496,6 +496,7 @@ class ImageCNNClassifier(_ImageCNNMixin, BaseDeepClassifier):
         lr_schedule="cosine",
         reduce_lr_patience=50,
         class_weight=None,
+        label_smoothing=0.0,
         callbacks=None,
         augmentation=None,
         checkpoint_dir=None,

@@ -100,6 +100,7 @@ class LSTMClassifier(_LSTM, BaseDeepClassifier):
         lr_schedule="cosine",
         reduce_lr_patience=50,
         class_weight=None,
+        label_smoothing=0.0,
         callbacks=None,
         augmentation=None,
         checkpoint_dir=None,

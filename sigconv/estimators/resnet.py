@@ -86,6 +86,7 @@ class ResNetClassifier(BaseDeepClassifier):
         lr_schedule="cosine",
         reduce_lr_patience=50,
         class_weight=None,
+        label_smoothing=0.0,
         callbacks=None,
         augmentation="window_slice",
         checkpoint_dir=None,
