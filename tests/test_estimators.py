@@ -254,6 +254,16 @@ def test_bad_parameters_fail_before_building(monkeypatch, params, error, message
     assert not hasattr(clf, "model_")
 
 
+@pytest.mark.parametrize("cls", [ResNetClassifier, ResNetRegressor])
+def test_resnet_dilation_rates_reach_the_network(cls):
+    X, y = waves() if cls is ResNetClassifier else amplitudes()
+    est = tiny(cls, n_blocks=2, dilation_rates=(1, 3), epochs=1).fit(X, y)
+    rates = [layer.dilation_rate for layer in est.model_.layers if layer.name.endswith("_conv0")]
+    assert rates == [(1,), (3,)]
+    with pytest.raises(ValueError, match=re.escape("`dilation_rates` must have one entry per block (n_blocks=2)")):
+        tiny(cls, n_blocks=2, dilation_rates=(2,)).fit(X, y)
+
+
 def test_bad_network_parameter_names_it():
     X, y = waves()
     with pytest.raises(ValueError, match=re.escape("`filters` must be a non-empty tuple of ints >= 1")):

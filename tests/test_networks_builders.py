@@ -137,6 +137,25 @@ def test_resnet_structure_follows_fawaz():
     assert model.count_params() == expected
 
 
+def test_resnet_dilation_rates_widen_the_receptive_field_at_the_same_size():
+    plain = build_resnet(200, 1, n_filters=2, activation="leaky_relu")
+    dilated = build_resnet(200, 1, n_filters=2, activation="leaky_relu", dilation_rates=(1, 2, 4))
+    assert [dilated.get_layer(f"resnet_block{i}_conv{j}").dilation_rate for i in range(3) for j in range(3)] == [
+        (1,)] * 3 + [(2,)] * 3 + [(4,)] * 3
+    assert dilated.get_layer("resnet_block1_shortcut_conv").dilation_rate == (1,)
+    assert dilated.count_params() == plain.count_params()
+    x = _random((1, 200, 1))
+    changed = x.copy()
+    changed[:, 100] += 3.0
+    for model, field in ((plain, 3 * (7 + 4 + 2) + 1), (dilated, (1 + 2 + 4) * (7 + 4 + 2) + 1)):
+        moved = np.flatnonzero(np.any(_np(model(x)) != _np(model(changed)), axis=-1)[0])
+        assert len(moved) == field and moved[-1] - moved[0] == field - 1
+    with pytest.raises(ValueError, match=re.escape(
+        "`dilation_rates` must have one entry per block (n_blocks=3), or be None. Received: dilation_rates=(1, 2)"
+    )):
+        build_resnet(10, 1, dilation_rates=(1, 2))
+
+
 def test_inception_bottleneck_only_on_several_channels():
     univariate = build_inception_time(32, 1, depth=2, n_filters=2, bottleneck_size=3, kernel_sizes=(5, 3))
     names = {layer.name for layer in univariate.layers}

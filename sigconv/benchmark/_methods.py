@@ -288,6 +288,8 @@ for _method in (
            reference="ResNet", uses_keras=True),
     Method("resnet-smooth", _sigconv_factory("ResNetClassifier", label_smoothing=0.1),
            "sigconv ResNetClassifier(label_smoothing=0.1)", reference="ResNet", uses_keras=True),
+    Method("resnet-dilated", _sigconv_factory("ResNetClassifier", dilation_rates=(1, 2, 4)),
+           "sigconv ResNetClassifier(dilation_rates=(1, 2, 4))", reference="ResNet", uses_keras=True),
     Method("resnet-ensemble3", _sigconv_factory("ResNetClassifier", ensemble_size=3),
            "sigconv ResNetClassifier(ensemble_size=3)", reference="ResNet", uses_keras=True),
     Method("inception", _sigconv_factory("InceptionTimeClassifier"), "sigconv InceptionTimeClassifier",

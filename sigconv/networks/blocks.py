@@ -190,7 +190,7 @@ def _shortcut(x, *, channels, always_project, name, use_bias=True):
     return keras.layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"{name}_shortcut_bn")(x)
 
 
-def apply_residual_block(x, *, filters, kernel_sizes=(8, 5, 3), activation="relu", name):
+def apply_residual_block(x, *, filters, kernel_sizes=(8, 5, 3), activation="relu", dilation_rate=1, name):
     """Residual block of the time-series ResNet: convolutions plus a shortcut.
 
     ``len(kernel_sizes)`` conv-BN-activation units, the last without its
@@ -208,6 +208,9 @@ def apply_residual_block(x, *, filters, kernel_sizes=(8, 5, 3), activation="relu
         One kernel length per convolution.
     activation : str or keras.layers.Layer, default="relu"
         See :func:`~sigconv.networks.get_activation`.
+    dilation_rate : int, default=1
+        Dilation of the convolutions: a kernel of length ``k`` spans
+        ``(k - 1) * dilation_rate + 1`` timepoints, at the same cost.
     name : str
         Prefix of the layer names.
 
@@ -234,6 +237,7 @@ def apply_residual_block(x, *, filters, kernel_sizes=(8, 5, 3), activation="relu
     _check_sequence_tensor(x, "apply_residual_block")
     filters = check_positive_int(filters, "filters")
     kernel_sizes = check_int_tuple(kernel_sizes, "kernel_sizes")
+    dilation_rate = check_positive_int(dilation_rate, "dilation_rate")
     activation = _check_block_activation(activation, allow_none=False)
     name = check_name(name)
     factor = activation_channel_factor(activation)
@@ -246,6 +250,7 @@ def apply_residual_block(x, *, filters, kernel_sizes=(8, 5, 3), activation="relu
             # The last unit stays linear and as wide as the pre-activation sum.
             filters=filters * factor if i == last else filters,
             kernel_size=kernel_size,
+            dilation_rate=dilation_rate,
             activation=None if i == last else activation,
             conv_name=f"{name}_conv{i}",
             bn_name=f"{name}_bn{i}",
