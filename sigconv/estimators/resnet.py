@@ -26,8 +26,8 @@ class ResNetClassifier(BaseDeepClassifier):
         Kernel lengths of the convolutions inside each block.
     dilation_rates : tuple of int or None, default=None
         Dilation of the convolutions of each block, one per block (e.g.
-        ``(1, 2, 4)``, a receptive field of 92 timepoints instead of 40 at
-        the same cost); None dilates nothing.
+        ``(1, 2, 4)``, a receptive field of 92 timepoints instead of 40
+        with the same weights); None dilates nothing.
     activation : str or keras.layers.Layer, default="relu"
         Activation of the blocks (see :func:`~sigconv.networks.get_activation`).
     %(ensemble_size)s
@@ -124,8 +124,8 @@ class ResNetRegressor(BaseDeepRegressor):
         Kernel lengths of the convolutions inside each block.
     dilation_rates : tuple of int or None, default=None
         Dilation of the convolutions of each block, one per block (e.g.
-        ``(1, 2, 4)``, a receptive field of 92 timepoints instead of 40 at
-        the same cost); None dilates nothing.
+        ``(1, 2, 4)``, a receptive field of 92 timepoints instead of 40
+        with the same weights); None dilates nothing.
     activation : str or keras.layers.Layer, default="relu"
         Activation of the blocks (see :func:`~sigconv.networks.get_activation`).
     %(ensemble_size)s

@@ -210,7 +210,8 @@ def apply_residual_block(x, *, filters, kernel_sizes=(8, 5, 3), activation="relu
         See :func:`~sigconv.networks.get_activation`.
     dilation_rate : int, default=1
         Dilation of the convolutions: a kernel of length ``k`` spans
-        ``(k - 1) * dilation_rate + 1`` timepoints, at the same cost.
+        ``(k - 1) * dilation_rate + 1`` timepoints with the same weights and
+        multiply-adds.
     name : str
         Prefix of the layer names.
 
