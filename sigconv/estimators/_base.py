@@ -748,14 +748,18 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
             ]
             stacked = keras.layers.Concatenate(axis=1, name=f"{self._network}_ensemble_stack")(outputs)
             model = keras.Model(inputs, stacked, name=f"{self._network}_ensemble")
-        optimizer = make_optimizer(params["learning_rate"], params["mixed_precision"])
+        self._compile(model, params)
+        return model, embedding_layers
+
+    def _compile(self, model, params, learning_rate=None):
+        """Compile ``model`` with Adam (at ``learning_rate``, default the parameter) and the estimator's loss."""
+        rate = params["learning_rate"] if learning_rate is None else learning_rate
         model.compile(
-            optimizer=optimizer,
+            optimizer=make_optimizer(rate, params["mixed_precision"]),
             loss=self._loss(params),
             jit_compile=params["jit_compile"],
             steps_per_execution=_steps_per_execution(),
         )
-        return model, embedding_layers
 
     def _layer_model(self, name):
         """A model from the network input to the output of the layer called ``name``."""

@@ -32,7 +32,7 @@ from ..networks import BACKBONES, BackbonePreprocessing, backbone_blocks, build_
 from ..networks.backbones import _check_weights
 from ..networks.blocks import BN_MOMENTUM
 from ..validation import check_float, check_int, check_option
-from ._base import BaseDeepClassifier, BaseDeepRegressor, _steps_per_execution, make_optimizer, store_params
+from ._base import BaseDeepClassifier, BaseDeepRegressor, store_params
 from ._context import dtype_policy
 from ._docs import fill_doc
 
@@ -141,16 +141,6 @@ def build_transform(entries, image_size, n_timepoints):
             layers[i] = type(layer).from_config({**layer.get_config(), "name": f"{layer.name}_{i}"})
         names.add(layers[i].name)
     return ImageStack(layers, name="transform_stack")
-
-
-def _compile(model, learning_rate, params, loss):
-    optimizer = make_optimizer(learning_rate, params["mixed_precision"])
-    model.compile(
-        optimizer=optimizer,
-        loss=loss,
-        jit_compile=params["jit_compile"],
-        steps_per_execution=_steps_per_execution(),
-    )
 
 
 def _phase_params(params, phase, learning_rate=None):
@@ -287,7 +277,7 @@ class _ImageCNNMixin:
         if params["fine_tuning"] is not None:
             for name in names:
                 model.get_layer(name).trainable = False
-        _compile(model, params["learning_rate"], params, self._loss(params))
+        self._compile(model, params)
         self._image_plan = {"inputs": inputs, "blocks": blocks, "n_outputs": n_outputs}
         return model, [keras.Model(inputs, x).layers[-1].name]
 
@@ -311,7 +301,7 @@ class _ImageCNNMixin:
                     # Batch normalization stays in inference mode (Keras' transfer-learning advice).
                     layer.trainable = not isinstance(layer, keras.layers.BatchNormalization)
             rate = params["backbone_learning_rate"]
-            _compile(model, rate, params, self._loss(params))
+            self._compile(model, params, rate)
             tune_history, model = super()._train(
                 model, X, y, weights, validation, batch_size, _phase_params(params, "fine_tuning", rate),
                 to_keras=to_keras,
@@ -329,7 +319,7 @@ class _ImageCNNMixin:
             features = model.get_layer(block[-1]).output
             pooled = keras.layers.GlobalAveragePooling2D(name=f"{network}_pool")(features)
             candidate = self._add_head(keras.Model(plan["inputs"], pooled, name=network), plan["n_outputs"])
-            _compile(candidate, params["learning_rate"], params, self._loss(params))
+            self._compile(candidate, params)
             history, candidate = super()._train(
                 candidate, X, y, weights, validation, batch_size, _phase_params(params, f"depth{depth}"),
                 to_keras=to_keras,
