@@ -292,6 +292,8 @@ for _method in (
            "sigconv ResNetClassifier(dilation_rates=(1, 2, 4))", reference="ResNet", uses_keras=True),
     Method("resnet-ensemble3", _sigconv_factory("ResNetClassifier", ensemble_size=3),
            "sigconv ResNetClassifier(ensemble_size=3)", reference="ResNet", uses_keras=True),
+    Method("resnet-narrow3", _sigconv_factory("ResNetClassifier", n_filters=32, ensemble_size=3),
+           "sigconv ResNetClassifier(n_filters=32, ensemble_size=3)", reference="ResNet", uses_keras=True),
     Method("inception", _sigconv_factory("InceptionTimeClassifier"), "sigconv InceptionTimeClassifier",
            reference="Inception", uses_keras=True),
     Method("wavenet", _sigconv_factory("WaveNetClassifier"), "sigconv WaveNetClassifier", uses_keras=True),
