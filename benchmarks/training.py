@@ -28,6 +28,7 @@ sigconv's network.
     python benchmarks/training.py --dataset Strawberry    # a UCR set under $SIGCONV_DATA
     python benchmarks/training.py --models fcn --backends tensorflow jax --epochs 30
     python benchmarks/training.py --epochs 50 --long-fit-compile   # compiled as a default-length fit is
+    python benchmarks/training.py --models resnet --backends tensorflow --mixed-precision bfloat16
 
 Goals (issue 3): on TensorFlow at or below 0.7x aeon's time per epoch, on the
 fastest backend at or below 0.35x, with equal accuracy within noise.
@@ -130,11 +131,14 @@ def _load(dataset):
     return load_ucr(dataset)
 
 
-def run_case(model, library, backend, dataset, epochs, batch_size, seed, long_fit_compile=False):
+def run_case(model, library, backend, dataset, epochs, batch_size, seed, long_fit_compile=False,
+             mixed_precision=False):
     """Train one model with one library on one backend; return a result row.
 
     ``long_fit_compile`` compiles sigconv as ``jit_compile="auto"`` compiles a
     fit of the default length (at least 1,000 steps), not one of ``epochs``.
+    ``mixed_precision`` is sigconv's parameter of that name (aeon trains in
+    float32 either way).
     """
     import numpy as np
 
@@ -147,7 +151,8 @@ def run_case(model, library, backend, dataset, epochs, batch_size, seed, long_fi
         cls = getattr(estimators, sigconv_name)
         if long_fit_compile and backend == "tensorflow":
             sigconv_params = {**sigconv_params, "jit_compile": cls._xla_on_tensorflow}
-        clf = cls(epochs=epochs, batch_size=batch_size, random_state=seed, callbacks=[timer], **sigconv_params)
+        clf = cls(epochs=epochs, batch_size=batch_size, random_state=seed, callbacks=[timer],
+                  mixed_precision=mixed_precision, **sigconv_params)
         start = time.perf_counter()
         clf.fit(X_train, y_train)
         fit_seconds = time.perf_counter() - start
@@ -196,7 +201,8 @@ def _spawn(model, library, backend, args):
         sys.executable, __file__, "--worker", model, library, backend,
         "--dataset", args.dataset, "--epochs", str(args.epochs), "--batch-size", str(args.batch_size),
         "--seed", str(args.seed),
-    ] + (["--long-fit-compile"] if args.long_fit_compile else [])
+    ] + (["--long-fit-compile"] if args.long_fit_compile else []) + (
+        ["--mixed-precision", args.mixed_precision] if args.mixed_precision else [])
     result = subprocess.run(command, capture_output=True, text=True, env=env)
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     if result.returncode != 0 or not lines:
@@ -230,6 +236,8 @@ def main(argv=None):
         help="compile sigconv's TensorFlow fits with XLA where jit_compile='auto' compiles a fit of the "
         "default length (1,000 steps or more; FCN and ResNet), though --epochs makes this one shorter",
     )
+    parser.add_argument("--mixed-precision", choices=("float16", "bfloat16"), default=None,
+                        help="sigconv's mixed_precision (default: float32); aeon stays float32")
     parser.add_argument("--no-aeon", action="store_true", help="skip aeon (e.g. when it is not installed)")
     parser.add_argument("--output", default=None, help="JSON file (default benchmarks/results/training_<dataset>.json)")
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
@@ -242,7 +250,8 @@ def main(argv=None):
     if args.worker:
         model, library, backend = args.worker
         row = run_case(
-            model, library, backend, args.dataset, args.epochs, args.batch_size, args.seed, args.long_fit_compile
+            model, library, backend, args.dataset, args.epochs, args.batch_size, args.seed, args.long_fit_compile,
+            args.mixed_precision or False,
         )
         print(json.dumps(row))
         return 0

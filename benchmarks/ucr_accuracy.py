@@ -21,6 +21,7 @@ already done.
     python benchmarks/ucr_accuracy.py --model resnet-dilated            # dilations 1, 2, 4 by block
     python benchmarks/ucr_accuracy.py --model resnet-narrow3            # three half-width ResNets, averaged
     python benchmarks/ucr_accuracy.py --seeds 0 1 2                    # three seeds, averaged in the report
+    python benchmarks/ucr_accuracy.py --jobs 2                         # two cells at a time
 
 Goal (issue 3): the README's recommended classifier reaches at least the
 published ResNet mean on the fifteen sets other than FordA (92.9%), training
@@ -52,6 +53,8 @@ def main(argv=None):
     parser.add_argument("--time-budget", type=float, default=None, help="training seconds per fit")
     parser.add_argument("--seeds", "--seed", type=int, nargs="+", default=[0],
                         help="random_state of each repetition (default 0); the report averages over them")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="cells run at once, each in its own worker process (default 1)")
     parser.add_argument("--output", default="benchmarks/results/ucr_accuracy")
     args = parser.parse_args(argv)
     if args.data_dir is None:
@@ -59,7 +62,8 @@ def main(argv=None):
     datasets = args.datasets or list_ucr_datasets(source="local", data_home=args.data_dir)
     datasets = [name for name in datasets if name not in set(args.exclude or [])]
     run = run_benchmark(datasets, [args.model, *args.peers], seeds=args.seeds, epochs=args.epochs,
-                        time_budget=args.time_budget, data_home=args.data_dir, output_dir=args.output)
+                        time_budget=args.time_budget, data_home=args.data_dir, output_dir=args.output,
+                        n_jobs=args.jobs)
     print((run.output_dir / "report.md").read_text())
     print(f"{run.n_computed} cells run in {run.elapsed_s / 60:.1f} min; written: {run.report}")
     return 1 if run.n_failed else 0
