@@ -20,6 +20,7 @@ already done.
     python benchmarks/ucr_accuracy.py --model resnet-smooth             # label smoothing 0.1
     python benchmarks/ucr_accuracy.py --model resnet-dilated            # dilations 1, 2, 4 by block
     python benchmarks/ucr_accuracy.py --model resnet-narrow3            # three half-width ResNets, averaged
+    python benchmarks/ucr_accuracy.py --model resnet-bf16               # bfloat16, uncompiled
     python benchmarks/ucr_accuracy.py --seeds 0 1 2                    # three seeds, averaged in the report
     python benchmarks/ucr_accuracy.py --jobs 2                         # two cells at a time
 
