@@ -215,6 +215,17 @@ BAD_STEPS = [
         ValueError,
         "steps[0] ('window_slice'): ratio must be a number in (0, 1]; got ratio=2.0.",
     ),
+    (
+        [("window_slice", {"stretch": "half"})],
+        TypeError,
+        "steps[0] ('window_slice'): stretch must be True (resample the window to the series' length), False "
+        "(keep its timepoints) or 'both' (each window either way, half and half); got stretch='half'.",
+    ),
+    (
+        [("window_slice", {"ratio": 0.0, "stretch": "both"})],
+        ValueError,
+        "steps[0] ('window_slice'): ratio must be a number in (0, 1]; got ratio=0.0.",
+    ),
 ]
 
 
@@ -237,6 +248,33 @@ def test_test_views_are_the_windows_of_a_window_slice_step():
     np.testing.assert_array_equal(two.test_views()[1](x), window_at(window_at(x, 1, ratio=0.5), 1, ratio=0.8))
     (view,) = Augmenter([("time_warp", {}), ("scaling", {})], n_test_windows=5).test_views()
     assert view(x) is x  # centred on the series as they are
+
+
+def test_stretch_both_gives_each_series_a_stretched_or_an_unstretched_window():
+    ramps = np.arange(10.0) + 100.0 * np.arange(40)[:, None, None]  # (40, 1, 10): series i is 100 i + t
+    augmenter = Augmenter([("window_slice", {"ratio": 0.5, "stretch": "both"}), ("scaling", {"sigma": 0.0})])
+    out = augmenter(ramps, rng=0)
+    assert isinstance(out, list) and len(out) == 40
+    kinds = []
+    for i, x in enumerate(out):
+        start = x[0, 0] - 100.0 * i
+        assert 0 <= start <= 5  # the window belongs to its own series and fits in it
+        if x.shape == (1, 10):  # stretched: 5 timepoints resampled to 10
+            np.testing.assert_allclose(x[0], 100.0 * i + start + np.linspace(0, 4, 10), atol=1e-9)
+        else:  # kept: 5 timepoints
+            np.testing.assert_array_equal(x[0], 100.0 * i + start + np.arange(5.0))
+        kinds.append(x.shape[-1])
+    assert 12 <= kinds.count(10) <= 28  # each kind about half of the series
+    for a, b in zip(out, augmenter(ramps, rng=0)):
+        np.testing.assert_array_equal(a, b)
+    assert augmenter.changes_length and not Augmenter([("window_slice", {"ratio": 1.0, "stretch": "both"})]).changes_length
+    np.testing.assert_array_equal(Augmenter([("window_slice", {"ratio": 1.0, "stretch": "both"})])(ramps, rng=0), ramps)
+    assert augmenter(ramps[0, 0], rng=0).shape in [(5,), (10,)]  # one series: one kind
+    views = Augmenter([("window_slice", {"ratio": 0.5, "stretch": "both"})], n_test_windows=3).test_views()
+    expected = [window_at(ramps, p, ratio=0.5, stretch=kind) for kind in (True, False) for p in (0, 0.5, 1)]
+    assert len(views) == 6
+    for view, window in zip(views, expected):
+        np.testing.assert_array_equal(view(ramps), window)
 
 
 def test_n_test_windows_is_checked_compared_and_shown():
@@ -311,6 +349,31 @@ def test_a_window_slicing_estimator_predicts_from_its_test_windows(stretch):
     regressor = tiny(FCNRegressor, augmentation=augmenter).fit(X, y.astype(float))
     expected = np.mean([_network_outputs(regressor, window) for window in windows], axis=0)
     np.testing.assert_allclose(regressor.predict(X), expected[:, 0], rtol=1e-5)
+
+
+def test_stretch_both_trains_on_both_kinds_of_window_and_predicts_from_both(monkeypatch):
+    seen = []
+    original = TrainingBatches._batch
+
+    def spy(self, index):
+        batch = original(self, index)
+        seen.append(batch[0])
+        return batch
+
+    monkeypatch.setattr(TrainingBatches, "_batch", spy)
+    X, y = waves()
+    augmenter = Augmenter([("window_slice", {"ratio": 0.8, "stretch": "both"})], n_test_windows=3)
+    clf = tiny(augmentation=augmenter, epochs=3).fit(X + 5.0, y)
+    rows = np.concatenate(seen)  # (rows, 32, 1): whole stretched windows, or 26 timepoints of a crop and zeros
+    cropped = np.all(rows[:, 26:] == 0.0, axis=(1, 2))
+    assert np.all(rows[:, :26] > 3.0) and np.all(rows[~cropped] > 3.0)
+    assert 0.25 < cropped.mean() < 0.75
+    windows = [window_at(X + 5.0, p, ratio=0.8, stretch=kind) for kind in (True, False) for p in (0, 0.5, 1)]
+    expected = np.mean([_network_outputs(clf, window) for window in windows], axis=0)
+    np.testing.assert_allclose(clf.predict_proba(X + 5.0), expected, rtol=1e-5)
+    lstm = LSTMClassifier(units=(3,), epochs=1, batch_size=10, random_state=0, augmentation=augmenter).fit(X, y)
+    assert lstm._masks_views(augmenter)  # crops padded with the LSTM's masked value, not zeros
+    assert np.isfinite(lstm.predict_proba(X)).all()
 
 
 def test_window_slicing_trains_on_crops_padded_at_the_end(monkeypatch):

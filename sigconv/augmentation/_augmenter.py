@@ -3,17 +3,35 @@
 import functools
 import inspect
 
+import numpy as np
+
 from ..functional import augmentation as _functions
 from ..validation import check_int
 
 __all__ = ["AUGMENTATIONS", "Augmenter"]
+
+#: ``stretch`` of a ``"window_slice"`` step that stretches a random half of the windows and keeps the others.
+BOTH = "both"
+
+
+def _check_window_slice_step(ratio, stretch):
+    """The parameters of a ``"window_slice"`` step, where ``stretch`` may also be ``"both"``."""
+    if isinstance(stretch, str) and stretch == BOTH:
+        return {**_functions.check_window_slice_params(ratio, True), "stretch": BOTH}
+    if not isinstance(stretch, (bool, np.bool_)):
+        raise TypeError(
+            "stretch must be True (resample the window to the series' length), False (keep its "
+            f"timepoints) or {BOTH!r} (each window either way, half and half); got stretch={stretch!r}."
+        )
+    return _functions.check_window_slice_params(ratio, stretch)
+
 
 #: Names accepted in the steps of an :class:`Augmenter`, each with its function and parameter checker.
 AUGMENTATIONS = {
     "jitter": (_functions.jitter, _functions.check_jitter_params),
     "scaling": (_functions.scaling, _functions.check_scaling_params),
     "time_warp": (_functions.time_warp, _functions.check_time_warp_params),
-    "window_slice": (_functions.window_slice, _functions.check_window_slice_params),
+    "window_slice": (_functions.window_slice, _check_window_slice_step),
 }
 
 #: Test windows of a window-slicing augmenter when ``n_test_windows`` is not given.
@@ -103,13 +121,15 @@ class Augmenter:
         ``"time_warp"`` (:func:`~sigconv.functional.time_warp`,
         ``n_knots``, ``sigma``) and ``"window_slice"``
         (:func:`~sigconv.functional.window_slice`, ``ratio``,
-        ``stretch``). The steps are
-        checked when the augmenter is created.
+        ``stretch``). Here ``stretch`` may also be ``"both"``: each series
+        of a batch gets, at random with equal odds, a stretched window or
+        an unstretched one, and an estimator predicts from both kinds of
+        test windows. The steps are checked when the augmenter is created.
     n_test_windows : int, default=9
         With a ``"window_slice"`` step: how many windows (starts evenly
         spaced from the first timepoint to the last start that fits; 1 is
-        the centred window) an estimator predicts each series from.
-        Without one it has no effect.
+        the centred window) an estimator predicts each series from, of
+        each kind with ``stretch="both"``. Without one it has no effect.
 
     Raises
     ------
@@ -171,15 +191,14 @@ class Augmenter:
 
         Returns
         -------
-        X_augmented : ndarray of the shape of ``X``, or shorter in time
+        X_augmented : ndarray of the shape of ``X``, or shorter in time, or list of ndarray
             Shorter after a ``"window_slice"`` step with ``stretch=False``,
-            whose crop keeps its timepoints.
+            whose crop keeps its timepoints. After one with
+            ``stretch="both"`` and ``ratio < 1``, a list of the series of
+            ``X`` (along its first axis), some stretched, some shorter.
             float32 for float32 input, float64 otherwise.
         """
-        rng = _functions._rng(rng)
-        for function, params in _check_steps(self.steps):
-            X = function(X, rng=rng, **params)
-        return X
+        return _apply(_check_steps(self.steps), X, _functions._rng(rng))
 
     def test_views(self, n_windows=None):
         """The views of the series that an estimator averages its predictions over.
@@ -197,8 +216,9 @@ class Augmenter:
             as the network saw them in training, without the randomness:
             for ``"window_slice"`` steps, one function per test window
             (:func:`~sigconv.functional.window_at` at evenly spaced
-            positions); without one, a single function that returns the
-            series unchanged.
+            positions; with ``stretch="both"`` the stretched windows, then
+            the unstretched ones); without one, a single function that
+            returns the series unchanged.
 
         Examples
         --------
@@ -209,24 +229,31 @@ class Augmenter:
         [0.0, 2.5, 5.0]
         >>> len(Augmenter([("jitter", {})]).test_views())
         1
+        >>> len(Augmenter([("window_slice", {"stretch": "both"})], n_test_windows=3).test_views())
+        6
         """
         slices = [params for function, params in _check_steps(self.steps) if function is _functions.window_slice]
         if not slices:
             return [_unchanged]
         n = _check_n_test_windows(self.n_test_windows if n_windows is None else n_windows)
         positions = [0.5] if n == 1 else [i / (n - 1) for i in range(n)]
-        return [functools.partial(_windows, slices=slices, position=position) for position in positions]
+        kinds = [True, False] if any(params["stretch"] == BOTH for params in slices) else [None]
+        return [
+            functools.partial(_windows, slices=[_as_stretched(params, kind) for params in slices], position=position)
+            for kind in kinds
+            for position in positions
+        ]
 
     @property
     def changes_length(self):
-        """Whether the augmenter shortens series: a ``"window_slice"`` step that keeps its crop unstretched.
+        """Whether the augmenter shortens series: a ``"window_slice"`` step that keeps (some of) its crops unstretched.
 
         The deep estimators then pad the crops (and the test windows) at the
         end to the length of the series, as they pad series of unequal
         length, and an estimator that masks its padding (the LSTMs) masks it.
         """
         return any(
-            function is _functions.window_slice and not params["stretch"] and params["ratio"] < 1
+            function is _functions.window_slice and params["stretch"] is not True and params["ratio"] < 1
             for function, params in _check_steps(self.steps)
         )
 
@@ -246,6 +273,38 @@ class Augmenter:
 
 def _check_n_test_windows(n_test_windows):
     return check_int(n_test_windows, "n_test_windows", min_value=1)
+
+
+def _apply(steps, X, rng):
+    """``X`` through the checked ``steps``; a ``stretch="both"`` slice splits the series between its two kinds."""
+    for k, (function, params) in enumerate(steps):
+        if function is _functions.window_slice and params["stretch"] == BOTH:
+            return _sliced_both_ways(steps[k + 1 :], X, rng, params["ratio"])
+        X = function(X, rng=rng, **params)
+    return X
+
+
+def _sliced_both_ways(rest, X, rng, ratio):
+    """Each series of ``X`` (first axis) cropped stretched or unstretched at random, then through ``rest``."""
+    X = np.asarray(X)
+    if X.ndim == 1:  # one series: one kind
+        return _apply(rest, _functions.window_slice(X, ratio=ratio, stretch=bool(rng.random() < 0.5), rng=rng), rng)
+    windows = {kind: _functions.window_slice(X, ratio=ratio, stretch=kind, rng=rng) for kind in (True, False)}
+    stretched = rng.random(len(X)) < 0.5
+    out = [None] * len(X)
+    for kind in (True, False):
+        rows = np.flatnonzero(stretched == kind)
+        if len(rows):
+            for row, x in zip(rows, _apply(rest, windows[kind][rows], rng)):
+                out[row] = x
+    if len({x.shape for x in out}) == 1:
+        return np.stack(out)
+    return out
+
+
+def _as_stretched(params, kind):
+    """A slice step's parameters with ``stretch`` set to ``kind`` where it is ``"both"``."""
+    return {**params, "stretch": kind} if params["stretch"] == BOTH else params
 
 
 def _unchanged(X):
