@@ -176,12 +176,17 @@ def _sigconv_factory(class_name, **params):
     return _by_name(factory, f"_sigconv_{class_name}" + "".join(f"_{key}{value}" for key, value in params.items()))
 
 
-def _resnet_unstretched_slices(*, random_state, epochs, time_budget, work_dir):
-    from ..augmentation import Augmenter
-    from ..estimators import ResNetClassifier
+def _resnet_slices(stretch):
+    """ResNetClassifier on window slices with ``stretch`` (False: kept unstretched; "both": half each)."""
 
-    return ResNetClassifier(random_state=random_state, epochs=epochs, max_time=time_budget,
-                            augmentation=Augmenter([("window_slice", {"stretch": False})]))
+    def factory(*, random_state, epochs, time_budget, work_dir):
+        from ..augmentation import Augmenter
+        from ..estimators import ResNetClassifier
+
+        return ResNetClassifier(random_state=random_state, epochs=epochs, max_time=time_budget,
+                                augmentation=Augmenter([("window_slice", {"stretch": stretch})]))
+
+    return _by_name(factory, f"_resnet_slices_stretch{stretch}")
 
 
 #: The imaging table of ``image-{transform}`` and ``image-{transform}-{backbone}``
@@ -283,8 +288,11 @@ for _method in (
            uses_keras=True),
     Method("resnet-none", _sigconv_factory("ResNetClassifier", augmentation=None),
            "sigconv ResNetClassifier(augmentation=None)", reference="ResNet", uses_keras=True),
-    Method("resnet-crop", _resnet_unstretched_slices,
+    Method("resnet-crop", _resnet_slices(False),
            'sigconv ResNetClassifier(augmentation=Augmenter([("window_slice", {"stretch": False})]))',
+           reference="ResNet", uses_keras=True),
+    Method("resnet-both", _resnet_slices("both"),
+           'sigconv ResNetClassifier(augmentation=Augmenter([("window_slice", {"stretch": "both"})]))',
            reference="ResNet", uses_keras=True),
     Method("resnet-smooth", _sigconv_factory("ResNetClassifier", label_smoothing=0.1),
            "sigconv ResNetClassifier(label_smoothing=0.1)", reference="ResNet", uses_keras=True),
