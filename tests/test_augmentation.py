@@ -351,7 +351,8 @@ def test_a_window_slicing_estimator_predicts_from_its_test_windows(stretch):
     np.testing.assert_allclose(regressor.predict(X), expected[:, 0], rtol=1e-5)
 
 
-def test_stretch_both_trains_on_both_kinds_of_window_and_predicts_from_both(monkeypatch):
+def _training_inputs(monkeypatch):
+    """A list that collects the inputs of every training batch made from now on."""
     seen = []
     original = TrainingBatches._batch
 
@@ -361,6 +362,11 @@ def test_stretch_both_trains_on_both_kinds_of_window_and_predicts_from_both(monk
         return batch
 
     monkeypatch.setattr(TrainingBatches, "_batch", spy)
+    return seen
+
+
+def test_stretch_both_trains_on_both_kinds_of_window_and_predicts_from_both(monkeypatch):
+    seen = _training_inputs(monkeypatch)
     X, y = waves()
     augmenter = Augmenter([("window_slice", {"ratio": 0.8, "stretch": "both"})], n_test_windows=3)
     clf = tiny(augmentation=augmenter, epochs=3).fit(X + 5.0, y)
@@ -377,15 +383,7 @@ def test_stretch_both_trains_on_both_kinds_of_window_and_predicts_from_both(monk
 
 
 def test_window_slicing_trains_on_crops_padded_at_the_end(monkeypatch):
-    seen = []
-    original = TrainingBatches._batch
-
-    def spy(self, index):
-        batch = original(self, index)
-        seen.append(batch[0])
-        return batch
-
-    monkeypatch.setattr(TrainingBatches, "_batch", spy)
+    seen = _training_inputs(monkeypatch)
     X, y = waves()
     tiny(augmentation=Augmenter([("window_slice", {"ratio": 0.8, "stretch": False})]), epochs=1).fit(X + 5.0, y)
     assert seen
