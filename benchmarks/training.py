@@ -236,7 +236,7 @@ def main(argv=None):
         help="compile sigconv's TensorFlow fits with XLA where jit_compile='auto' compiles a fit of the "
         "default length (1,000 steps or more; FCN and ResNet), though --epochs makes this one shorter",
     )
-    parser.add_argument("--mixed-precision", choices=("float16", "bfloat16"), default=None,
+    parser.add_argument("--mixed-precision", choices=("float16", "bfloat16"), default=False,
                         help="sigconv's mixed_precision (default: float32); aeon stays float32")
     parser.add_argument("--no-aeon", action="store_true", help="skip aeon (e.g. when it is not installed)")
     parser.add_argument("--output", default=None, help="JSON file (default benchmarks/results/training_<dataset>.json)")
@@ -251,7 +251,7 @@ def main(argv=None):
         model, library, backend = args.worker
         row = run_case(
             model, library, backend, args.dataset, args.epochs, args.batch_size, args.seed, args.long_fit_compile,
-            args.mixed_precision or False,
+            args.mixed_precision,
         )
         print(json.dumps(row))
         return 0
