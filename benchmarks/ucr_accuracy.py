@@ -16,8 +16,9 @@ already done.
     python benchmarks/ucr_accuracy.py --epochs 1500                    # the papers' epoch count
     python benchmarks/ucr_accuracy.py --model resnet-ensemble3 --epochs 100 --datasets Lightning7 ArrowHead Beef
     python benchmarks/ucr_accuracy.py --model resnet-none               # ResNet without window slicing
+    python benchmarks/ucr_accuracy.py --model resnet-stretch            # slices all stretched (the former default)
     python benchmarks/ucr_accuracy.py --model resnet-crop               # slices kept unstretched, padded
-    python benchmarks/ucr_accuracy.py --model resnet-both               # stretched and unstretched slices, half each
+    python benchmarks/ucr_accuracy.py --model resnet-both               # half each: the default, spelled out
     python benchmarks/ucr_accuracy.py --model resnet-smooth             # label smoothing 0.1
     python benchmarks/ucr_accuracy.py --model resnet-dilated            # dilations 1, 2, 4 by block
     python benchmarks/ucr_accuracy.py --model resnet-narrow3            # three half-width ResNets, averaged

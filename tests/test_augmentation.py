@@ -12,7 +12,7 @@ import pytest
 from sklearn.base import clone
 
 from sigconv.augmentation import AUGMENTATIONS, Augmenter
-from sigconv.estimators import FCNClassifier, FCNRegressor, LSTMClassifier, load
+from sigconv.estimators import FCNClassifier, FCNRegressor, LSTMClassifier, ResNetClassifier, ResNetRegressor, load
 from sigconv.estimators import _batches
 from sigconv.estimators._batches import DiskSeries, TrainingBatches
 from sigconv.estimators._base import _all_layers
@@ -480,13 +480,14 @@ def test_unequal_lengths_are_augmented_before_padding(monkeypatch):
 def test_augmentation_parameter_is_checked(monkeypatch):
     X, y = waves()
     message = (
-        "augmentation must be a sigconv.augmentation.Augmenter, the name of one augmentation or None; "
-        "got augmentation=[('jitter', {})]. Wrap the steps: augmentation=Augmenter([('jitter', {'sigma': 0.03})])."
+        "augmentation must be a sigconv.augmentation.Augmenter, a str (\"auto\" or the name of one augmentation) "
+        "or None; got augmentation=[('jitter', {})]. Wrap the steps: "
+        "augmentation=Augmenter([('jitter', {'sigma': 0.03})])."
     )
     with pytest.raises(TypeError, match=re.escape(message)):
         tiny(augmentation=[("jitter", {})]).fit(X, y)
     message = (
-        "augmentation must name one of {'jitter', 'scaling', 'time_warp', 'window_slice'} when it is a str; "
+        "augmentation must be one of {'auto', 'jitter', 'scaling', 'time_warp', 'window_slice'} when it is a str; "
         "got augmentation='window_slicing'. Pass None to train on the series as they are."
     )
     with pytest.raises(ValueError, match=re.escape(message)):
@@ -504,6 +505,28 @@ def test_a_name_is_that_augmentation_with_its_defaults(name, tmp_path):
     assert not np.array_equal(by_name.predict_proba(X), tiny().fit(X, y).predict_proba(X))
     by_name.save(tmp_path / "clf.sigconv")
     assert load(tmp_path / "clf.sigconv").augmentation == name
+
+
+def test_auto_is_the_measured_augmentation_of_each_estimator(tmp_path):
+    X, y = waves()
+    both = Augmenter([("window_slice", {"stretch": "both"})])
+    resnet = ResNetClassifier(n_filters=2, n_blocks=1, kernel_sizes=(3, 3, 3), epochs=2, random_state=0)
+    assert ResNetClassifier().augmentation == "auto"
+    fitted = clone(resnet).fit(X, y)
+    assert fitted.augmentation == "auto" and fitted.augmentation_ == both
+    np.testing.assert_array_equal(
+        fitted.predict_proba(X), clone(resnet).set_params(augmentation=both).fit(X, y).predict_proba(X)
+    )
+    fitted.save(tmp_path / "resnet.sigconv")
+    loaded = load(tmp_path / "resnet.sigconv")
+    assert loaded.augmentation == "auto" and loaded.augmentation_ == both
+    np.testing.assert_array_equal(loaded.predict_proba(X), fitted.predict_proba(X))
+    # the others have none measured: "auto" trains on the series as they are
+    assert ResNetRegressor().augmentation is None and FCNClassifier().augmentation is None
+    np.testing.assert_array_equal(
+        tiny(augmentation="auto").fit(X, y).predict_proba(X), tiny(augmentation=None).fit(X, y).predict_proba(X)
+    )
+    assert tiny(augmentation="auto").fit(X, y).augmentation_ is None
 
 
 def test_save_load_keep_n_test_windows_and_read_files_without_it(tmp_path):

@@ -288,6 +288,8 @@ for _method in (
            uses_keras=True),
     Method("resnet-none", _sigconv_factory("ResNetClassifier", augmentation=None),
            "sigconv ResNetClassifier(augmentation=None)", reference="ResNet", uses_keras=True),
+    Method("resnet-stretch", _sigconv_factory("ResNetClassifier", augmentation="window_slice"),
+           'sigconv ResNetClassifier(augmentation="window_slice")', reference="ResNet", uses_keras=True),
     Method("resnet-crop", _resnet_slices(False),
            'sigconv ResNetClassifier(augmentation=Augmenter([("window_slice", {"stretch": False})]))',
            reference="ResNet", uses_keras=True),

@@ -131,6 +131,10 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
     # (docs/estimators.md, "Backends and devices"): ``jit_compile="auto"`` then
     # compiles long fits there too.
     _xla_on_tensorflow = False
+    # The steps of the Augmenter that ``augmentation="auto"`` stands for, where one measurably
+    # raised the estimator's UCR accuracy (docs/augmentation.md, "On UCR data sets"); None
+    # trains on the series as they are.
+    _auto_augmentation = None
     _pad_value = 0.0
     _masks_padding = False
     _fitted_attributes = (
@@ -492,22 +496,25 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
             )
         return params
 
-    @staticmethod
-    def _check_augmentation(augmentation):
+    @classmethod
+    def _check_augmentation(cls, augmentation):
         """The augmenter ``augmentation`` stands for: a name is that one step with its defaults."""
         if augmentation is None or isinstance(augmentation, Augmenter):
             return augmentation
         if isinstance(augmentation, str):
+            if augmentation == "auto":
+                steps = cls._auto_augmentation
+                return None if steps is None else Augmenter([(name, dict(params)) for name, params in steps])
             if augmentation not in AUGMENTATIONS:
-                shown = ", ".join(repr(name) for name in AUGMENTATIONS)
+                shown = ", ".join(repr(name) for name in ("auto", *AUGMENTATIONS))
                 raise ValueError(
-                    f"augmentation must name one of {{{shown}}} when it is a str; got "
+                    f"augmentation must be one of {{{shown}}} when it is a str; got "
                     f"augmentation={augmentation!r}. Pass None to train on the series as they are."
                 )
             return Augmenter([(augmentation, {})])
         raise TypeError(
-            "augmentation must be a sigconv.augmentation.Augmenter, the name of one augmentation "
-            f"or None; got augmentation={augmentation!r}. Wrap the steps: "
+            "augmentation must be a sigconv.augmentation.Augmenter, a str (\"auto\" or the name of "
+            f"one augmentation) or None; got augmentation={augmentation!r}. Wrap the steps: "
             "augmentation=Augmenter([('jitter', {'sigma': 0.03})])."
         )
 

@@ -72,6 +72,7 @@ class ResNetClassifier(BaseDeepClassifier):
     _xla_on_tensorflow = True
     _network_params = ("n_filters", "n_blocks", "kernel_sizes", "dilation_rates", "activation")
     _has_ensemble = True
+    _auto_augmentation = (("window_slice", {"stretch": "both"}),)
 
     def __init__(
         self,
@@ -93,7 +94,7 @@ class ResNetClassifier(BaseDeepClassifier):
         class_weight=None,
         label_smoothing=0.0,
         callbacks=None,
-        augmentation="window_slice",
+        augmentation="auto",
         checkpoint_dir=None,
         checkpoint_every=1,
         random_state=None,
