@@ -8,8 +8,9 @@ epochs (``epochs=1500, lr_schedule="plateau"`` with
 ``batch_size=max(1, min(16, n_train // 10))`` is their protocol). They
 take series in every layout :func:`sigconv.validation.check_series`
 accepts, series of unequal length included, and work with ``clone``, ``Pipeline``, ``GridSearchCV`` and pickle.
-``augmentation=`` (a :class:`sigconv.augmentation.Augmenter`, or the name of
-one augmentation such as ``"window_slice"``) augments the
+``augmentation=`` (a :class:`sigconv.augmentation.Augmenter`, the name of
+one augmentation such as ``"window_slice"``, or ``"auto"``, each estimator's
+measured choice: window slices for :class:`ResNetClassifier`) augments the
 training batches, and an ``X`` given as a :class:`numpy.memmap` or a
 :class:`DiskSeries` (h5py, zarr, dask or a loader of one's own) is read
 batch by batch (see ``docs/augmentation.md``).
