@@ -498,7 +498,8 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
 
     @classmethod
     def _check_augmentation(cls, augmentation):
-        """The augmenter ``augmentation`` stands for: a name is that one step with its defaults."""
+        """The augmenter ``augmentation`` stands for: a name is that one step with its defaults,
+        ``"auto"`` the class's ``_auto_augmentation``."""
         if augmentation is None or isinstance(augmentation, Augmenter):
             return augmentation
         if isinstance(augmentation, str):
