@@ -521,6 +521,16 @@ def test_auto_is_the_measured_augmentation_of_each_estimator(tmp_path):
     loaded = load(tmp_path / "resnet.sigconv")
     assert loaded.augmentation == "auto" and loaded.augmentation_ == both
     np.testing.assert_array_equal(loaded.predict_proba(X), fitted.predict_proba(X))
+    # above its measured limit of training series, ResNet's "auto" trains on the series as they are
+    limit = ResNetClassifier._auto_augmentation_max_samples
+    X_many, y_many = waves(n=limit + 1, n_timepoints=16)
+    small = resnet.set_params(epochs=1)
+    assert clone(small).fit(X_many[:limit], y_many[:limit]).augmentation_ == both
+    many = clone(small).fit(X_many, y_many)
+    assert many.augmentation == "auto" and many.augmentation_ is None
+    np.testing.assert_array_equal(
+        many.predict_proba(X_many), clone(small).set_params(augmentation=None).fit(X_many, y_many).predict_proba(X_many)
+    )
     # the others have none measured: "auto" trains on the series as they are
     assert ResNetRegressor().augmentation is None and FCNClassifier().augmentation is None
     np.testing.assert_array_equal(

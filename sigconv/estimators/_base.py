@@ -132,9 +132,11 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
     # compiles long fits there too.
     _xla_on_tensorflow = False
     # The steps of the Augmenter that ``augmentation="auto"`` stands for, where one measurably
-    # raised the estimator's UCR accuracy (docs/augmentation.md, "On UCR data sets"); None
+    # raised the estimator's UCR accuracy (docs/augmentation.md, "On UCR data sets"), and the
+    # most training series it is used on (None: any number); on more, or with no steps, "auto"
     # trains on the series as they are.
     _auto_augmentation = None
+    _auto_augmentation_max_samples = None
     _pad_value = 0.0
     _masks_padding = False
     _fitted_attributes = (
@@ -219,6 +221,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         disk = _on_demand(X)
         X = check_series(X) if disk is None else disk
         n_samples = len(X)
+        params["augmentation"] = self._check_augmentation(self.augmentation, n_samples)
         ragged = is_ragged(X)
         n_channels = int(X[0].shape[0] if ragged else X.shape[1])
         lengths = series_lengths(X)
@@ -436,8 +439,8 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         estimator = cls(**params)
         for key, value in metadata["fitted"].items():
             setattr(estimator, key, from_json(value))
-        if "augmentation_" not in metadata["fitted"]:  # written before it was a fitted attribute
-            estimator.augmentation_ = copy.deepcopy(cls._check_augmentation(params["augmentation"]))
+        if "augmentation_" not in metadata["fitted"]:  # written before it (and "auto") existed
+            estimator.augmentation_ = copy.deepcopy(cls._check_augmentation(params["augmentation"], None))
         try:
             estimator.model_ = model_from_bytes(model_bytes)
         except Exception as exc:
@@ -487,7 +490,6 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
             "jit_compile": _check_jit_compile(self.jit_compile),
             "distribution": check_distribution(self.distribution),
             "verbose": check_int(self.verbose, "verbose", min_value=0, max_value=2),
-            "augmentation": self._check_augmentation(self.augmentation),
         }
         if self._has_ensemble:
             params["ensemble_size"] = check_int(
@@ -497,15 +499,20 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         return params
 
     @classmethod
-    def _check_augmentation(cls, augmentation):
-        """The augmenter ``augmentation`` stands for: a name is that one step with its defaults,
-        ``"auto"`` the class's ``_auto_augmentation``."""
+    def _check_augmentation(cls, augmentation, n_samples):
+        """The augmenter ``augmentation`` stands for in a fit on ``n_samples`` series: a name is
+        that one step with its defaults, ``"auto"`` the class's ``_auto_augmentation`` up to
+        ``_auto_augmentation_max_samples`` series and None above."""
         if augmentation is None or isinstance(augmentation, Augmenter):
             return augmentation
         if isinstance(augmentation, str):
             if augmentation == "auto":
-                steps = cls._auto_augmentation
-                return None if steps is None else Augmenter([(name, dict(params)) for name, params in steps])
+                steps, max_samples = cls._auto_augmentation, cls._auto_augmentation_max_samples
+                # n_samples is None for files written before "auto" existed, where it never occurs
+                too_many = max_samples is not None and n_samples is not None and n_samples > max_samples
+                if steps is None or too_many:
+                    return None
+                return Augmenter([(name, dict(params)) for name, params in steps])
             if augmentation not in AUGMENTATIONS:
                 shown = ", ".join(repr(name) for name in ("auto", *AUGMENTATIONS))
                 raise ValueError(

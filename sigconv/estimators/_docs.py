@@ -216,7 +216,7 @@ def fill_doc(cls):
         "stratified": " and stratified by class" if classifier else "",
         "class_weight": _CLASS_WEIGHT if classifier else "",
         "augmentation_default": f'"{augmentation}"' if isinstance(augmentation, str) else repr(augmentation),
-        "augmentation_auto": _auto_augmentation(cls._auto_augmentation),
+        "augmentation_auto": _auto_augmentation(cls._auto_augmentation, cls._auto_augmentation_max_samples),
         "augmentation_note": "" if augmentation is None else _AUGMENTATION_DEFAULT,
     }
     attributes = _ATTRIBUTES % {
@@ -237,10 +237,13 @@ def fill_doc(cls):
     return cls
 
 
-def _auto_augmentation(steps):
+def _auto_augmentation(steps, max_samples):
     if steps is None:
         return "None for this estimator: no augmentation was measured to\n    raise its accuracy"
-    return f"this estimator's measured choice,\n    ``Augmenter({list(steps)!r})``"
+    choice = f"this estimator's measured choice,\n    ``Augmenter({list(steps)!r})``"
+    if max_samples is None:
+        return choice
+    return f"{choice}, in fits on at most\n    {max_samples} series, and None (no augmentation) on more"
 
 
 def _indent(text, prefix="    "):

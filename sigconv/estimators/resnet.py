@@ -73,6 +73,7 @@ class ResNetClassifier(BaseDeepClassifier):
     _network_params = ("n_filters", "n_blocks", "kernel_sizes", "dilation_rates", "activation")
     _has_ensemble = True
     _auto_augmentation = (("window_slice", {"stretch": "both"}),)
+    _auto_augmentation_max_samples = 250
 
     def __init__(
         self,
