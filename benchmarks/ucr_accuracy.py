@@ -18,7 +18,7 @@ already done.
     python benchmarks/ucr_accuracy.py --model resnet-none               # ResNet without window slicing
     python benchmarks/ucr_accuracy.py --model resnet-stretch            # slices all stretched (the former default)
     python benchmarks/ucr_accuracy.py --model resnet-crop               # slices kept unstretched, padded
-    python benchmarks/ucr_accuracy.py --model resnet-both               # half each: the default, spelled out
+    python benchmarks/ucr_accuracy.py --model resnet-both               # half each on every set (the default up to 250 series)
     python benchmarks/ucr_accuracy.py --model resnet-smooth             # label smoothing 0.1
     python benchmarks/ucr_accuracy.py --model resnet-dilated            # dilations 1, 2, 4 by block
     python benchmarks/ucr_accuracy.py --model resnet-narrow3            # three half-width ResNets, averaged

@@ -10,7 +10,8 @@ take series in every layout :func:`sigconv.validation.check_series`
 accepts, series of unequal length included, and work with ``clone``, ``Pipeline``, ``GridSearchCV`` and pickle.
 ``augmentation=`` (a :class:`sigconv.augmentation.Augmenter`, the name of
 one augmentation such as ``"window_slice"``, or ``"auto"``, each estimator's
-measured choice: window slices for :class:`ResNetClassifier`) augments the
+measured choice: window slices for :class:`ResNetClassifier` fitted on up
+to 250 series) augments the
 training batches, and an ``X`` given as a :class:`numpy.memmap` or a
 :class:`DiskSeries` (h5py, zarr, dask or a loader of one's own) is read
 batch by batch (see ``docs/augmentation.md``).
