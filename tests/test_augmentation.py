@@ -524,7 +524,7 @@ def test_auto_is_the_measured_augmentation_of_each_estimator(tmp_path):
     # above its measured limit of training series, ResNet's "auto" trains on the series as they are
     limit = ResNetClassifier._auto_augmentation_max_samples
     X_many, y_many = waves(n=limit + 1, n_timepoints=16)
-    small = resnet.set_params(epochs=1)
+    small = clone(resnet).set_params(epochs=1)
     assert clone(small).fit(X_many[:limit], y_many[:limit]).augmentation_ == both
     many = clone(small).fit(X_many, y_many)
     assert many.augmentation == "auto" and many.augmentation_ is None

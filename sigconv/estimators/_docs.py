@@ -245,7 +245,7 @@ def _auto_augmentation(steps, max_samples):
     choice = f"this estimator's measured choice,\n    ``Augmenter({list(steps)!r})``"
     if max_samples is None:
         return choice
-    return f"{choice}, in fits on at most\n    {max_samples} series, and None (no augmentation) on more"
+    return f"{choice}, when :meth:`fit` is\n    given at most {max_samples} series, and None (no augmentation) on more"
 
 
 def _indent(text, prefix="    "):
