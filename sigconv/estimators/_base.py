@@ -30,6 +30,7 @@ from ..augmentation import AUGMENTATIONS, Augmenter
 from ..networks import add_classification_head, add_regression_head, build_network
 from ..validation import check_bool, check_float, check_int, check_option, check_series, is_ragged, series_lengths
 from . import _callbacks
+from ._adapt import AdaptationMixin
 from ._batches import DiskSeries, TrainingBatches
 from ._checkpoint import CHECKPOINT_NAME, Checkpoint, fingerprint, read_checkpoint, restore_checkpoint
 from ._context import check_distribution, distribution_scope, dtype_policy, seeded
@@ -87,7 +88,7 @@ class KerasModelPickling:
         super().__setstate__(state)
 
 
-class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
+class BaseDeepEstimator(KerasModelPickling, AdaptationMixin, BaseEstimator):
     """Base class of sigconv's deep-learning estimators.
 
     Subclasses set the class attributes ``_network`` (a key of
