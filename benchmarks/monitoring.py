@@ -89,7 +89,7 @@ def streaming(clf, seconds, chunk):
 
     signal = np.random.default_rng(0).normal(size=int(STREAM_SR * seconds)).astype(np.float32)
     warm = StreamingPredictor(clf, sr=STREAM_SR, window=WINDOW, hop=HOP, standardize=True)
-    for part in np.array_split(signal[: 20 * chunk], 20):
+    for part in np.array_split(signal[: 5 * chunk], 5):
         warm.push(part)  # compile / trace every batch size that will occur
     predictor = StreamingPredictor(clf, sr=STREAM_SR, window=WINDOW, hop=HOP, standardize=True)
     latencies, n_windows = [], 0

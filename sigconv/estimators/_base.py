@@ -30,6 +30,7 @@ from ..augmentation import AUGMENTATIONS, Augmenter
 from ..networks import add_classification_head, add_regression_head, build_network
 from ..validation import check_bool, check_float, check_int, check_option, check_series, is_ragged, series_lengths
 from . import _callbacks
+from . import _budget
 from ._adapt import AdaptationMixin
 from ._batches import DiskSeries, TrainingBatches
 from ._checkpoint import CHECKPOINT_NAME, Checkpoint, fingerprint, read_checkpoint, restore_checkpoint
@@ -180,7 +181,7 @@ class BaseDeepEstimator(KerasModelPickling, AdaptationMixin, BaseEstimator):
 
     # scikit-learn API ------------------------------------------------------------------------
 
-    def fit(self, X, y, *, sample_weight=None, validation_data=None):
+    def fit(self, X, y, *, sample_weight=None, validation_data=None, groups=None):
         """Build the network and train it on ``X``, ``y``.
 
         Parameters
@@ -210,6 +211,18 @@ class BaseDeepEstimator(KerasModelPickling, AdaptationMixin, BaseEstimator):
             epoch, instead of holding out ``validation_split`` of ``X``.
             The weights kept are those of the epoch with the lowest
             validation loss.
+        groups : array-like of shape (n_samples,) or None, default=None
+            For windows cut from recordings: the recording (or time block
+            of one) each window comes from, e.g. the groups of
+            ``sigconv.monitoring``'s windowing helpers. The validation set
+            then holds out whole groups (``validation_split``, 0.2 if
+            None), and ``epochs=None`` trains for about 1,000 gradient
+            steps (within [5, 300] epochs) instead of about 4,000,
+            stopping after 3 epochs without a lower validation loss (unless
+            ``early_stopping_patience`` is set); the weights of the epoch
+            with the lowest validation loss are kept. Neighbouring windows
+            overlap, so a random split would validate on windows the
+            network has nearly seen (see ``docs/monitoring.md``).
 
         Returns
         -------
@@ -217,11 +230,13 @@ class BaseDeepEstimator(KerasModelPickling, AdaptationMixin, BaseEstimator):
             The fitted estimator.
         """
         params = self._check_params()
+        params = _budget.window_params(params, groups, validation_data)
         self._check_validation_params(params, validation_data)
         raw_X = X
         disk = _on_demand(X)
         X = check_series(X) if disk is None else disk
         n_samples = len(X)
+        groups = _budget.check_groups(groups, n_samples)
         params["augmentation"] = self._check_augmentation(self.augmentation, n_samples)
         ragged = is_ragged(X)
         n_channels = int(X[0].shape[0] if ragged else X.shape[1])
@@ -243,7 +258,12 @@ class BaseDeepEstimator(KerasModelPickling, AdaptationMixin, BaseEstimator):
         X_fit = X if batched else to_keras(X)
         validation = None
         if params["validation_split"] is not None:
-            train, held_out = self._split(y_fit, targets, params["validation_split"], params["random_state"])
+            train, held_out = (
+                self._split(y_fit, targets, params["validation_split"], params["random_state"])
+                if groups is None else _budget.grouped_split(
+                    groups, y_fit, params["validation_split"], params["random_state"],
+                    stratify=isinstance(self, ClassifierMixin))
+            )
             X_val = _take(X_fit, held_out)
             if batched and not isinstance(X_val, DiskSeries):
                 X_val = to_keras(_viewed(_validation_view(params["augmentation"]), X_val))
@@ -259,7 +279,8 @@ class BaseDeepEstimator(KerasModelPickling, AdaptationMixin, BaseEstimator):
                 validation[0], self._keras_targets(validation[1]), self._keras_weights(validation[2])
             )
         batch_size = params["batch_size"] or self._default_batch_size(len(X_fit))
-        params["epochs"] = params["epochs"] or _default_epochs(len(X_fit), batch_size)
+        params["epochs"] = params["epochs"] or (
+            _default_epochs if groups is None else _budget.window_epochs)(len(X_fit), batch_size)
         if self.jit_compile == "auto" and self._xla_on_tensorflow:
             n_steps = params["epochs"] * math.ceil(len(X_fit) / batch_size)
             params["jit_compile"] = params["jit_compile"] or _xla_pays_on_tensorflow(n_steps)
