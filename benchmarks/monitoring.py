@@ -184,6 +184,7 @@ def main(argv=None):
     parser.add_argument("--output", default="benchmarks/results/monitoring.json")
     args = parser.parse_args(argv)
 
+    load = os.getloadavg()  # other processes' share of the cores: the timings depend on it
     import keras
 
     example = _example()
@@ -203,14 +204,15 @@ def main(argv=None):
     quality = detection(example, models["fcn-small"][0], args.duration)
     report = {
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
-                    "keras_backend": keras.backend.backend()},
+                    "load_average_at_start": load, "keras_backend": keras.backend.backend()},
         "window": WINDOW, "hop": HOP, "models": rows, "detection_fcn_small": quality,
         "goal": {"real_time_factor": 50, "latency_p99_ms": 20, "first_window_s": 3},
     }
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(report, indent=2))
     print(f"Streaming, 1 channel, window {WINDOW}, hop {HOP}, chunks of {args.chunk} samples, "
-          f"{args.seconds:g} s at 48 kHz per model, Keras backend {report['machine']['keras_backend']}:")
+          f"{args.seconds:g} s at 48 kHz per model, Keras backend {report['machine']['keras_backend']}, "
+          f"load average {load[0]:.1f} on {os.cpu_count()} cores at the start:")
     print("| model | windows/s | real-time factor 12 kHz | 48 kHz | p50 latency (ms) | p99 (ms) |"
           " first window after launch (s) | of which import Keras (s) | load model (s) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")

@@ -21,7 +21,8 @@ def _windows(n_groups=10, per_group=6, seed=0):
 
 
 def test_the_budget_of_windows_is_a_quarter_of_the_steps():
-    # 1,342 windows, 20% held out, batches of 16: 68 steps an epoch, 15 epochs instead of 59
+    # 1,342 windows, 20% held out, batches of 16: 68 steps an epoch, 15 epochs where the rule
+    # for independent series gives 59
     assert window_epochs(1074, 16) == 15
     assert _default_epochs(1074, 16) == 59
     assert window_epochs(40, 16) == 300 and window_epochs(10**6, 16) == 5
