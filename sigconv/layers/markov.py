@@ -1,11 +1,10 @@
 """Markov transition field layer."""
 
 import keras
-import numpy as np
 from keras import ops
 
-from ..functional.markov import _bin_edges, _check_params, _float32_below
-from ._base import BaseImageLayer, keras_errors, paa_rows
+from ..functional.specs import MarkovTransitionFieldSpec, float32_below
+from ._base import BaseImageLayer
 
 __all__ = ["MarkovTransitionField"]
 
@@ -72,37 +71,24 @@ class MarkovTransitionField(BaseImageLayer):
 
     def __init__(self, n_bins=5, strategy="quantile", image_size=None, **kwargs):
         super().__init__(**kwargs)
-        with keras_errors():
-            self._params = _check_params(n_bins, strategy, image_size)
-        self._args = {"n_bins": n_bins, "strategy": strategy, "image_size": image_size}
-        self.n_bins, self.strategy, self.image_size = n_bins, strategy, image_size
+        self._set_args(n_bins=n_bins, strategy=strategy, image_size=image_size)
 
-    def _output_hw(self, n_timepoints):
-        side = self._params["image_size"] or n_timepoints
-        return side, side
-
-    def _check_length(self, n_timepoints):
-        if n_timepoints < 2:
-            raise ValueError(
-                "MarkovTransitionField needs series of at least 2 timepoints (a transition "
-                f"needs two). Received: n_timepoints={n_timepoints}"
-            )
+    _spec_type = MarkovTransitionFieldSpec
 
     def _build_constants(self, n_timepoints):
-        n_bins, strategy = self._params["n_bins"], self._params["strategy"]
-        self._rows = paa_rows(self, "paa", n_timepoints, self._output_hw(n_timepoints)[0])
+        spec = self._spec
+        self._rows = self._constant("paa", spec.paa_matrix(n_timepoints))
         self._edges = None
         self._edge_ranks = None
-        if strategy == "normal":
-            self._edges = self._constant("edges", _float32_below(_bin_edges(None, n_bins, "normal")))
-        elif strategy == "quantile":
-            # the ranks numpy.percentile interpolates from (sigconv.functional.markov)
-            quantiles = np.linspace(0.0, 100.0, n_bins + 1)[1:-1] / 100
-            self._edge_ranks = np.floor((n_timepoints - 1) * quantiles).astype("int32")
+        if spec.strategy == "normal":
+            self._edges = self._constant("edges", float32_below(spec.normal_edges()))
+        elif spec.strategy == "quantile":
+            # the lower of the ranks numpy.percentile interpolates from
+            self._edge_ranks = spec.quantile_positions(n_timepoints)[0].astype("int32")
 
     def _images(self, x):
-        n_bins = self._params["n_bins"]
-        strategy = self._params["strategy"]
+        n_bins = self._spec.n_bins
+        strategy = self._spec.strategy
         if strategy == "quantile":
             edges = ops.take(ops.sort(x, axis=-1), self._edge_ranks, axis=1)  # (n, n_bins - 1)
         elif strategy == "uniform":

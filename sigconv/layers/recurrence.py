@@ -3,11 +3,11 @@
 import math
 
 import keras
-import numpy as np
 from keras import ops
 
-from ..functional.recurrence import _check_params, _float32_above
-from ._base import BaseImageLayer, apply_rows, keras_errors, paa_rows
+from ..functional import kernels
+from ..functional.specs import RecurrencePlotSpec
+from ._base import BaseImageLayer, apply_rows
 
 __all__ = ["RecurrencePlot"]
 
@@ -87,64 +87,36 @@ class RecurrencePlot(BaseImageLayer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        with keras_errors():
-            self._params = _check_params(dimension, time_delay, threshold, epsilon, percentage, image_size)
-        self._args = {
-            "dimension": dimension,
-            "time_delay": time_delay,
-            "threshold": threshold,
-            "epsilon": epsilon,
-            "percentage": percentage,
-            "image_size": image_size,
-        }
-        self.dimension, self.time_delay, self.threshold = dimension, time_delay, threshold
-        self.epsilon, self.percentage, self.image_size = epsilon, percentage, image_size
+        self._set_args(
+            dimension=dimension,
+            time_delay=time_delay,
+            threshold=threshold,
+            epsilon=epsilon,
+            percentage=percentage,
+            image_size=image_size,
+        )
 
-    def _span(self):
-        return (self._params["dimension"] - 1) * self._params["time_delay"]
-
-    def _output_hw(self, n_timepoints):
-        side = self._params["image_size"] or n_timepoints - self._span()
-        return side, side
-
-    def _check_length(self, n_timepoints):
-        if self._params["image_size"] is None and n_timepoints < self._span() + 1:
-            p = self._params
-            raise ValueError(
-                f"Series are too short for the embedding: dimension={p['dimension']} and "
-                f"time_delay={p['time_delay']} need n_timepoints >= (dimension - 1) * "
-                f"time_delay + 1 = {self._span() + 1}. Lower dimension or time_delay, or set "
-                f"image_size. Received: n_timepoints={n_timepoints}"
-            )
+    _spec_type = RecurrencePlotSpec
 
     def _build_constants(self, n_timepoints):
-        n_points = self._output_hw(n_timepoints)[0] + self._span()
-        self._paa = paa_rows(self, "paa", n_timepoints, n_points)
-        if self._params["threshold"] == "absolute":
-            self._epsilon = float(_float32_above(np.array([self._params["epsilon"]]))[0])
+        self._paa = self._constant("paa", self._spec.paa_matrix(n_timepoints))
+        if self._spec.threshold == "absolute":
+            self._epsilon = self._spec.epsilon_float32()
 
     def _images(self, x):
-        x = apply_rows(self._paa, x)
-        dimension, time_delay = self._params["dimension"], self._params["time_delay"]
-        side = self._output_hw(self._n_timepoints)[0]
-        differences = x[:, :, None] - x[:, None, :]
-        if dimension == 1:
-            dist = ops.abs(differences)
-        else:
-            squares = ops.square(differences)
-            dist = squares[:, :side, :side]
-            for k in range(1, dimension):
-                shift = k * time_delay
-                dist = dist + squares[:, shift : shift + side, shift : shift + side]
-            dist = ops.sqrt(dist)
-        threshold = self._params["threshold"]
+        spec = self._spec
+        side = spec.side(self._n_timepoints)
+        dist = kernels.embedding_distances(
+            apply_rows(self._paa, x), dimension=spec.dimension, time_delay=spec.time_delay, n_states=side, xp=ops
+        )
+        threshold = spec.threshold
         if threshold is None:
             return dist[:, None]
         if threshold == "absolute":
             recur = ops.less(dist, self._epsilon)
         elif threshold == "distance":
             largest = ops.max(ops.reshape(dist, (-1, side * side)), axis=-1)
-            limit = (self._params["percentage"] / 100.0) * largest
+            limit = (self._spec.percentage / 100.0) * largest
             recur = ops.less(dist, limit[:, None, None])
         else:
             recur = self._below_percentile(dist, side)
@@ -153,7 +125,7 @@ class RecurrencePlot(BaseImageLayer):
     def _below_percentile(self, dist, side):
         """``dist < numpy.percentile(dist, percentage)`` per plot, from order statistics."""
         n_values = side * side
-        position = (n_values - 1) * (self._params["percentage"] / 100.0)  # numpy's virtual index
+        position = (n_values - 1) * (self._spec.percentage / 100.0)  # numpy's virtual index
         below = int(math.floor(position))
         above = min(below + 1, n_values - 1)
         ordered = ops.sort(ops.reshape(dist, (-1, n_values)), axis=-1)

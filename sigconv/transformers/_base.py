@@ -1,10 +1,12 @@
 """Shared machinery of the series-to-image transformers.
 
 A subclass is a thin scikit-learn wrapper over one function of
-:mod:`sigconv.functional`. It implements four small methods and inherits
-input validation, the channel checks between ``fit`` and ``transform``,
-variable-length input, chunked computation (bounded memory), the
-channel-last output layout, ``flatten`` and ``set_output`` support.
+:mod:`sigconv.functional`: it names the spec of its transform
+(:mod:`sigconv.functional.specs`) and turns series into images with that
+function. It inherits input validation, the channel checks between ``fit``
+and ``transform``, variable-length input, chunked computation (bounded
+memory), the channel-last output layout, ``flatten`` and ``set_output``
+support.
 """
 
 import numpy as np
@@ -23,31 +25,37 @@ _CHUNK_ELEMENTS = 2**26
 class BaseImageTransformer(TransformerMixin, BaseEstimator):
     """Base class of the transformers that turn series into images.
 
-    Subclasses implement:
-
-    - ``_check_params()``: validate the constructor parameters and return them
-      as a dict of keyword arguments for the functional implementation;
-    - ``_min_timepoints(params)``: the shortest series the transform accepts;
-    - ``_output_hw(n_timepoints, params)``: the ``(height, width)`` of the
-      images of a series of that length;
-    - ``_images(X, params)``: float32 ``(n_samples, n_channels, n_timepoints)``
-      to float32 ``(n_samples, n_channels, n_images, height, width)``, where
-      ``n_images`` is ``_n_images(params)`` (1 unless the transform makes
-      several images per channel, e.g. MFCC with deltas).
-
-    and may override ``_work_elements(n_timepoints, params)``, an estimate of
-    the float32 elements of scratch memory one channel of one series needs,
-    which sets the chunk size.
+    Subclasses set ``_spec_type``, the spec class of their transform, whose
+    ``create`` takes the constructor parameters other than ``flatten``, and
+    implement ``_images(X, spec)``: float32 ``(n_samples, n_channels,
+    n_timepoints)`` to float32 ``(n_samples, n_channels, n_images, height,
+    width)``. They may override ``_work_elements(n_timepoints, spec)``, an
+    estimate of the float32 elements of scratch memory one channel of one
+    series needs, which sets the chunk size.
 
     Subclasses must have the parameters ``image_size`` (None for the natural
     size, which depends on the series length) and ``flatten``.
     """
 
-    def _n_images(self, params):
-        return 1
+    _spec_type = None
 
-    def _work_elements(self, n_timepoints, params):
-        height, width = self._output_hw(n_timepoints, params)
+    def _check_params(self):
+        """The spec of the transform: the constructor parameters checked once."""
+        params = self.get_params(deep=False)
+        del params["flatten"]
+        return self._spec_type.create(**params)
+
+    def _n_images(self, spec):
+        return spec.n_images
+
+    def _min_timepoints(self, spec):
+        return spec.min_timepoints
+
+    def _output_hw(self, n_timepoints, spec):
+        return spec.output_hw(n_timepoints)
+
+    def _work_elements(self, n_timepoints, spec):
+        height, width = spec.output_hw(n_timepoints)
         return 4 * height * width
 
     # scikit-learn API -----------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Gramian angular field images of series."""
 
 from ..functional import gramian_angular_field
-from ..functional.gramian import _check_params
+from ..functional.specs import GramianAngularFieldSpec
 from ._base import BaseImageTransformer
 
 __all__ = ["GramianAngularField"]
@@ -77,15 +77,7 @@ class GramianAngularField(BaseImageTransformer):
         self.sample_range = sample_range
         self.flatten = flatten
 
-    def _check_params(self):
-        return _check_params(self.method, self.image_size, self.sample_range)
+    _spec_type = GramianAngularFieldSpec
 
-    def _min_timepoints(self, params):
-        return 1
-
-    def _output_hw(self, n_timepoints, params):
-        side = params["image_size"] or n_timepoints
-        return side, side
-
-    def _images(self, X, params):
-        return gramian_angular_field(X, **params)[:, :, None]
+    def _images(self, X, spec):
+        return gramian_angular_field(X, **spec.kwargs())[:, :, None]

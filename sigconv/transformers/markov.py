@@ -1,7 +1,7 @@
 """Markov transition field images of series."""
 
 from ..functional import markov_transition_field
-from ..functional.markov import _check_params
+from ..functional.specs import MarkovTransitionFieldSpec
 from ._base import BaseImageTransformer
 
 __all__ = ["MarkovTransitionField"]
@@ -80,20 +80,12 @@ class MarkovTransitionField(BaseImageTransformer):
         self.image_size = image_size
         self.flatten = flatten
 
-    def _check_params(self):
-        return _check_params(self.n_bins, self.strategy, self.image_size)
+    _spec_type = MarkovTransitionFieldSpec
 
-    def _min_timepoints(self, params):
-        return 2
-
-    def _output_hw(self, n_timepoints, params):
-        side = params["image_size"] or n_timepoints
-        return side, side
-
-    def _work_elements(self, n_timepoints, params):
-        height, width = self._output_hw(n_timepoints, params)
+    def _work_elements(self, n_timepoints, spec):
+        height, width = spec.output_hw(n_timepoints)
         # the images, and per timepoint: a sorted copy, bins, int64 cell indices
         return 4 * height * width + 8 * n_timepoints
 
-    def _images(self, X, params):
-        return markov_transition_field(X, **params)[:, :, None]
+    def _images(self, X, spec):
+        return markov_transition_field(X, **spec.kwargs())[:, :, None]

@@ -1,7 +1,7 @@
 """Recurrence plot images of series."""
 
 from ..functional import recurrence_plot
-from ..functional.recurrence import _check_params
+from ..functional.specs import RecurrencePlotSpec
 from ._base import BaseImageTransformer
 
 __all__ = ["RecurrencePlot"]
@@ -103,28 +103,14 @@ class RecurrencePlot(BaseImageTransformer):
         self.image_size = image_size
         self.flatten = flatten
 
-    def _check_params(self):
-        return _check_params(
-            self.dimension, self.time_delay, self.threshold, self.epsilon, self.percentage, self.image_size
-        )
+    _spec_type = RecurrencePlotSpec
 
-    def _span(self, params):
-        return (params["dimension"] - 1) * params["time_delay"]
-
-    def _min_timepoints(self, params):
-        return 1 if params["image_size"] is not None else self._span(params) + 1
-
-    def _output_hw(self, n_timepoints, params):
-        side = params["image_size"] or n_timepoints - self._span(params)
-        return side, side
-
-    def _work_elements(self, n_timepoints, params):
-        side, _ = self._output_hw(n_timepoints, params)
-        n_points = side + self._span(params)  # series length after PAA
+    def _work_elements(self, n_timepoints, spec):
+        side = spec.side(n_timepoints)
         # the series, its reduced float32 copy and the distance matrix (the
         # squared differences of the embedding live in cache-sized blocks),
         # then the channel-last copy of the plots
-        return n_timepoints + n_points + 2 * side * side
+        return n_timepoints + spec.reduced_length(n_timepoints) + 2 * side * side
 
-    def _images(self, X, params):
-        return recurrence_plot(X, **params)[:, :, None]
+    def _images(self, X, spec):
+        return recurrence_plot(X, **spec.kwargs())[:, :, None]

@@ -8,83 +8,36 @@ STFT frames on the width.
 
 import numpy as np
 
-from ..functional import (
-    amplitude_to_db,
-    delta,
-    mel_spectrogram,
-    mfcc,
-    power_to_db,
-    resize_image,
-    spectrogram,
-)
-from ..functional.spectral import (
-    _check_db_params,
-    _check_delta_params,
-    _check_mel_params,
-    _check_mfcc_params,
-    _check_power,
-    _check_stft_params,
-    _n_frames,
-)
-from ..validation import check_bool, check_image_size, check_option
+from ..functional import amplitude_to_db, delta, mel_spectrogram, mfcc, power_to_db, resize_image, spectrogram
+from ..functional.specs import MelSpectrogramSpec, MFCCSpec, SpectrogramSpec
 from ._base import BaseImageTransformer
 
 __all__ = ["Spectrogram", "MelSpectrogram", "MFCC"]
 
 
 class _SpectralTransformer(BaseImageTransformer):
-    """What the three spectral transformers share: STFT framing, dB and resizing.
+    """What the three spectral transformers share: decibels, resizing and the chunk size.
 
-    ``_check_params`` of a subclass returns a dict with the keys ``stft``
-    (keyword arguments of the STFT), ``height`` (natural image height),
-    ``image_size`` and whatever its ``_natural_images`` needs.
+    A subclass implements ``_natural_images(X, spec)``: series to images
+    ``(n, c, n_images, height, n_frames)``.
     """
 
-    def _check_stft(self):
-        return _check_stft_params(
-            n_fft=self.n_fft,
-            hop_length=self.hop_length,
-            win_length=self.win_length,
-            window=self.window,
-            center=self.center,
-            pad_mode=self.pad_mode,
-        )
-
-    def _check_db(self, power):
-        db = check_bool(self.db, "db")
-        ref, _, top_db = _check_db_params(ref=self.ref, amin=1.0, top_db=self.top_db)
-        if db and power not in (1.0, 2.0):
-            raise ValueError(
-                "db=True needs power=2.0 (a power spectrogram, converted with power_to_db) "
-                f"or power=1.0 (a magnitude spectrogram, converted with amplitude_to_db); got "
-                f"power={self.power}. Set db=False for other powers."
-            )
-        return {"db": db, "ref": ref, "top_db": top_db}
-
-    def _to_db(self, S, params):
-        if not params["db"]:
+    def _to_db(self, S, spec):
+        if not spec.db:
             return S
-        to_db = power_to_db if params["power"] == 2.0 else amplitude_to_db
-        return to_db(S, ref=params["ref"], top_db=params["top_db"])
+        to_db = power_to_db if spec.power == 2.0 else amplitude_to_db
+        return to_db(S, ref=spec.ref, top_db=spec.top_db)
 
-    def _min_timepoints(self, params):
-        return params["stft"]["n_fft"]
-
-    def _output_hw(self, n_timepoints, params):
-        if params["image_size"] is not None:
-            return params["image_size"]
-        return params["height"], _n_frames(n_timepoints, **params["stft"])
-
-    def _work_elements(self, n_timepoints, params):
-        n_frames = _n_frames(n_timepoints, **params["stft"])
-        height, width = self._output_hw(n_timepoints, params)
+    def _work_elements(self, n_timepoints, spec):
+        n_frames = spec.stft.n_frames(n_timepoints)
+        height, width = spec.output_hw(n_timepoints)
         # the natural images and their dB copy, the power spectrum of a chunk, the output
-        return n_frames * (2 * params["height"] + params["stft"]["n_fft"] // 2 + 1) + 4 * height * width
+        return n_frames * (2 * spec.height + spec.stft.n_bins) + 4 * height * width
 
-    def _images(self, X, params):
-        images = self._natural_images(X, params)  # (n, c, k, height, n_frames)
-        if params["image_size"] is not None:
-            images = resize_image(images, params["image_size"])
+    def _images(self, X, spec):
+        images = self._natural_images(X, spec)  # (n, c, k, height, n_frames)
+        if spec.image_size is not None:
+            images = resize_image(images, spec.image_size)
         return images
 
 
@@ -193,20 +146,11 @@ class Spectrogram(_SpectralTransformer):
         self.image_size = image_size
         self.flatten = flatten
 
-    def _check_params(self):
-        stft = self._check_stft()
-        power = _check_power(self.power)
-        return {
-            "stft": stft,
-            "power": power,
-            **self._check_db(power),
-            "height": 1 + stft["n_fft"] // 2,
-            "image_size": check_image_size(self.image_size),
-        }
+    _spec_type = SpectrogramSpec
 
-    def _natural_images(self, X, params):
-        S = spectrogram(X, **params["stft"], power=params["power"])
-        return self._to_db(S, params)[:, :, None]
+    def _natural_images(self, X, spec):
+        S = spectrogram(X, **spec.stft.kwargs(), power=spec.power)
+        return self._to_db(S, spec)[:, :, None]
 
 
 class MelSpectrogram(_SpectralTransformer):
@@ -330,31 +274,13 @@ class MelSpectrogram(_SpectralTransformer):
         self.image_size = image_size
         self.flatten = flatten
 
-    def _check_params(self):
-        stft = self._check_stft()
-        power = _check_power(self.power)
-        mel = _check_mel_params(
-            sr=self.sr,
-            n_fft=stft["n_fft"],
-            n_mels=self.n_mels,
-            fmin=self.fmin,
-            fmax=self.fmax,
-            htk=self.htk,
-            norm=self.norm,
-        )
-        del mel["n_fft"]
-        return {
-            "stft": stft,
-            "power": power,
-            "mel": mel,
-            **self._check_db(power),
-            "height": mel["n_mels"],
-            "image_size": check_image_size(self.image_size),
-        }
+    _spec_type = MelSpectrogramSpec
 
-    def _natural_images(self, X, params):
-        M = mel_spectrogram(X, **params["stft"], power=params["power"], **params["mel"])
-        return self._to_db(M, params)[:, :, None]
+    def _natural_images(self, X, spec):
+        mel = spec.mel.kwargs()
+        del mel["n_fft"]
+        M = mel_spectrogram(X, **spec.stft.kwargs(), power=spec.power, **mel)
+        return self._to_db(M, spec)[:, :, None]
 
 
 class MFCC(_SpectralTransformer):
@@ -494,53 +420,9 @@ class MFCC(_SpectralTransformer):
         self.image_size = image_size
         self.flatten = flatten
 
-    def _check_params(self):
-        stft = self._check_stft()
-        mel = _check_mel_params(
-            sr=self.sr,
-            n_fft=stft["n_fft"],
-            n_mels=self.n_mels,
-            fmin=self.fmin,
-            fmax=self.fmax,
-            htk=self.htk,
-            norm=self.mel_norm,
-            norm_name="mel_norm",
-        )
-        cepstral = _check_mfcc_params(
-            n_mfcc=self.n_mfcc,
-            n_mels=mel["n_mels"],
-            dct_type=self.dct_type,
-            norm=self.norm,
-            lifter=self.lifter,
-            top_db=self.top_db,
-        )
-        deltas = check_option(self.deltas, "deltas", (0, 1, 2))
-        delta_width, _ = _check_delta_params(width=self.delta_width, order=1, width_name="delta_width")
-        del mel["n_fft"]
-        mel["mel_norm"] = mel.pop("norm")
-        return {
-            "stft": stft,
-            "mel": mel,
-            "mfcc": cepstral,
-            "deltas": deltas,
-            "delta_width": delta_width,
-            "height": cepstral["n_mfcc"],
-            "image_size": check_image_size(self.image_size),
-        }
+    _spec_type = MFCCSpec
 
-    def _n_images(self, params):
-        return 1 + params["deltas"]
-
-    def _min_timepoints(self, params):
-        stft = params["stft"]
-        if params["deltas"] == 0:
-            return stft["n_fft"]
-        # the shortest series with at least delta_width frames
-        padding = 2 * (stft["n_fft"] // 2) if stft["center"] else 0
-        needed = (params["delta_width"] - 1) * stft["hop_length"] + stft["n_fft"] - padding
-        return max(stft["n_fft"], needed)
-
-    def _natural_images(self, X, params):
-        M = mfcc(X, **params["stft"], **params["mel"], **params["mfcc"])  # (n, c, n_mfcc, n_frames)
-        images = [M] + [delta(M, width=params["delta_width"], order=k) for k in range(1, params["deltas"] + 1)]
+    def _natural_images(self, X, spec):
+        M = mfcc(X, **spec.mfcc_kwargs())  # (n, c, n_mfcc, n_frames)
+        images = [M] + [delta(M, width=spec.delta_width, order=k) for k in range(1, spec.deltas + 1)]
         return np.stack(images, axis=2)
