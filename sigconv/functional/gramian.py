@@ -3,6 +3,7 @@
 import numpy as np
 
 from . import kernels
+from .docstrings import fill_doc
 from .resampling import paa
 from .specs import GramianAngularFieldSpec
 
@@ -26,6 +27,7 @@ def _polar_encoding(x, spec):
     return kernels.polar_encoding(x, sample_range=spec.sample_range, xp=np)
 
 
+@fill_doc
 def gramian_angular_field(x, *, method="summation", image_size=None, sample_range=(-1.0, 1.0)):
     """Gramian angular field of each series.
 
@@ -82,11 +84,7 @@ def gramian_angular_field(x, *, method="summation", image_size=None, sample_rang
     and a GADF of zeros with the default ``sample_range`` (all angles are
     ``pi``), as in pyts.
 
-    References
-    ----------
-    .. [1] Z. Wang and T. Oates, "Encoding Time Series as Images for Visual
-       Inspection and Classification Using Tiled Convolutional Neural
-       Networks", AAAI Workshop on Trajectory-Based Behavior Analytics, 2015.
+    %(wang_oates_reference)s
 
     Examples
     --------

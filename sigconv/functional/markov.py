@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .docstrings import fill_doc
 from .resampling import resampling_matrix
 from .specs import MarkovTransitionFieldSpec, float32_below
 
@@ -82,6 +83,7 @@ def _bin_fractions(bins, n_bins, image_size):
     return fractions.reshape(n_series, image_size, n_bins)
 
 
+@fill_doc
 def markov_transition_field(x, *, n_bins=5, strategy="quantile", image_size=None):
     """Markov transition field of each series.
 
@@ -139,11 +141,7 @@ def markov_transition_field(x, *, n_bins=5, strategy="quantile", image_size=None
     merges only equal ones. A constant series has all its points in the
     first bin and a field of ones.
 
-    References
-    ----------
-    .. [1] Z. Wang and T. Oates, "Encoding Time Series as Images for Visual
-       Inspection and Classification Using Tiled Convolutional Neural
-       Networks", AAAI Workshop on Trajectory-Based Behavior Analytics, 2015.
+    %(wang_oates_reference)s
 
     Examples
     --------

@@ -3,8 +3,9 @@
 import numpy as np
 
 from . import kernels
+from .docstrings import fill_doc
 from .resampling import paa
-from .specs import RecurrencePlotSpec, float32_above
+from .specs import RecurrencePlotSpec, float32_above, percentile_ranks
 
 __all__ = ["recurrence_plot"]
 
@@ -24,10 +25,7 @@ def _percentile(dist, percentage):
     """
     n_plots, n_states = dist.shape[0], dist.shape[-1]
     n_values = n_states * n_states
-    position = (n_values - 1) * (percentage / 100.0)  # numpy's virtual index
-    below = int(np.floor(position))
-    above = min(below + 1, n_values - 1)
-    fraction = position - below
+    below, above, fraction = percentile_ranks(n_values, percentage)
     # rank in the full plot -> rank in the triangle (None: a diagonal zero)
     ranks = [None if r < n_states else (r - n_states) // 2 for r in (below, above)]
     low = high = np.zeros(n_plots)
@@ -71,6 +69,7 @@ def _recurrence_plots(series, spec, out):
     return out
 
 
+@fill_doc
 def recurrence_plot(
     x,
     *,
@@ -145,10 +144,7 @@ def recurrence_plot(
     ``dimension`` shifted blocks of one ``(n, L, L)`` array of squared
     differences, in float32.
 
-    References
-    ----------
-    .. [1] J.-P. Eckmann, S. Oliffson Kamphorst and D. Ruelle, "Recurrence
-       Plots of Dynamical Systems", Europhysics Letters 4(9), 973-977, 1987.
+    %(eckmann_reference)s
 
     Examples
     --------

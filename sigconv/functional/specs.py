@@ -250,13 +250,8 @@ class SpectrogramSpec(_ImageSpec):
     image_size: object
 
     @classmethod
-    def create(
-        cls, *, n_fft=2048, hop_length=None, win_length=None, window="hann", center=True, pad_mode="constant",
-        power=2.0, db=False, ref=1.0, top_db=80.0, image_size=None,
-    ):
-        stft = STFTSpec.create(
-            n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window, center=center, pad_mode=pad_mode
-        )
+    def create(cls, *, power, db, ref, top_db, image_size, **stft):
+        stft = STFTSpec.create(**stft)
         checked_power = _check_power(power)
         db, ref, top_db = _check_decibels(db, ref, top_db, checked_power, power)
         return cls(stft, checked_power, db, ref, top_db, check_image_size(image_size))
@@ -279,14 +274,8 @@ class MelSpectrogramSpec(_ImageSpec):
     image_size: object
 
     @classmethod
-    def create(
-        cls, *, sr=22050, n_fft=2048, hop_length=None, win_length=None, window="hann", center=True,
-        pad_mode="constant", power=2.0, n_mels=128, fmin=0.0, fmax=None, htk=False, norm="slaney",
-        db=False, ref=1.0, top_db=80.0, image_size=None,
-    ):
-        stft = STFTSpec.create(
-            n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window, center=center, pad_mode=pad_mode
-        )
+    def create(cls, *, sr, power, n_mels, fmin, fmax, htk, norm, db, ref, top_db, image_size, **stft):
+        stft = STFTSpec.create(**stft)
         checked_power = _check_power(power)
         mel = MelSpec.create(sr=sr, n_fft=stft.n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm)
         db, ref, top_db = _check_decibels(db, ref, top_db, checked_power, power)
@@ -316,13 +305,10 @@ class MFCCSpec(_ImageSpec):
 
     @classmethod
     def create(
-        cls, *, sr=22050, n_mfcc=20, dct_type=2, norm="ortho", lifter=0.0, deltas=0, delta_width=9, n_fft=2048,
-        hop_length=None, win_length=None, window="hann", center=True, pad_mode="constant", n_mels=128, fmin=0.0,
-        fmax=None, htk=False, mel_norm="slaney", top_db=80.0, image_size=None,
+        cls, *, sr, n_mfcc, dct_type, norm, lifter, deltas, delta_width, n_mels, fmin, fmax, htk, mel_norm,
+        top_db, image_size, **stft,
     ):
-        stft = STFTSpec.create(
-            n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window, center=center, pad_mode=pad_mode
-        )
+        stft = STFTSpec.create(**stft)
         mel = MelSpec.create(
             sr=sr, n_fft=stft.n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=mel_norm, norm_name="mel_norm"
         )
@@ -431,7 +417,7 @@ class GramianAngularFieldSpec(_SquareSpec):
     transform = "GramianAngularField"
 
     @classmethod
-    def create(cls, *, method="summation", image_size=None, sample_range=(-1.0, 1.0)):
+    def create(cls, *, method, image_size, sample_range):
         method = check_option(method, "method", ("summation", "difference"))
         image_size = _square_side(image_size, "Gramian angular fields")
         if sample_range is not None:
@@ -462,7 +448,7 @@ class MarkovTransitionFieldSpec(_SquareSpec):
     min_timepoints = 2
 
     @classmethod
-    def create(cls, *, n_bins=5, strategy="quantile", image_size=None):
+    def create(cls, *, n_bins, strategy, image_size):
         return cls(
             check_int(n_bins, "n_bins", min_value=2),
             check_option(strategy, "strategy", ("quantile", "uniform", "normal")),
@@ -503,7 +489,7 @@ class RecurrencePlotSpec(_SquareSpec):
     transform = "RecurrencePlot"
 
     @classmethod
-    def create(cls, *, dimension=1, time_delay=1, threshold=None, epsilon=None, percentage=10.0, image_size=None):
+    def create(cls, *, dimension, time_delay, threshold, epsilon, percentage, image_size):
         dimension = check_int(dimension, "dimension", min_value=1)
         time_delay = check_int(time_delay, "time_delay", min_value=1)
         if isinstance(threshold, numbers.Real) and not isinstance(threshold, (bool, np.bool_)):
@@ -557,6 +543,13 @@ class RecurrencePlotSpec(_SquareSpec):
     def epsilon_float32(self):
         """The smallest float32 >= ``epsilon``: for float32 ``d``, ``d < epsilon`` iff ``d < it``."""
         return float(float32_above(np.array([self.epsilon]))[0])
+
+
+def percentile_ranks(n_values, percentage):
+    """``(below, above, fraction)``: ``numpy.percentile``'s (linear) virtual index among ``n_values`` sorted values."""
+    position = (n_values - 1) * (percentage / 100.0)
+    below = int(np.floor(position))
+    return below, min(below + 1, n_values - 1), position - below
 
 
 def float32_above(value):

@@ -26,6 +26,7 @@ import scipy.fft
 from numpy.lib.stride_tricks import sliding_window_view
 
 from . import kernels
+from .docstrings import fill_doc
 from .filters import dct_matrix, mel_filterbank
 from .specs import MFCCSpec, MelSpectrogramSpec, SpectrogramSpec, STFTSpec, check_db_params, check_delta_params
 
@@ -250,7 +251,7 @@ def spectrogram(
     """
     spec = SpectrogramSpec.create(
         n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window, center=center, pad_mode=pad_mode,
-        power=power,
+        power=power, db=False, ref=1.0, top_db=None, image_size=None,
     )
     return _frames_last(_spectrogram_frames(_as_series(x), spec.stft, spec.power))
 
@@ -334,6 +335,7 @@ def mel_spectrogram(
     spec = MelSpectrogramSpec.create(
         sr=sr, n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window, center=center,
         pad_mode=pad_mode, power=power, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm,
+        db=False, ref=1.0, top_db=None, image_size=None,
     )
     return _frames_last(_mel_frames(_as_series(x), spec.stft, spec.power, spec.mel))
 
@@ -462,6 +464,7 @@ def _mfcc_frames(x, spec):
     return mel_db @ spec.dct().T.astype(mel_db.dtype)
 
 
+@fill_doc
 def mfcc(
     x,
     *,
@@ -528,9 +531,7 @@ def mfcc(
 
     References
     ----------
-    .. [1] S. Davis and P. Mermelstein, "Comparison of parametric representations
-       for monosyllabic word recognition in continuously spoken sentences",
-       IEEE Transactions on Acoustics, Speech, and Signal Processing 28(4), 1980.
+    %(davis_mermelstein_reference)s
 
     Examples
     --------
@@ -543,7 +544,7 @@ def mfcc(
     spec = MFCCSpec.create(
         sr=sr, n_mfcc=n_mfcc, dct_type=dct_type, norm=norm, lifter=lifter, top_db=top_db, n_fft=n_fft,
         hop_length=hop_length, win_length=win_length, window=window, center=center, pad_mode=pad_mode,
-        n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, mel_norm=mel_norm,
+        n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, mel_norm=mel_norm, deltas=0, delta_width=9, image_size=None,
     )
     return _frames_last(_mfcc_frames(_as_series(x), spec))
 

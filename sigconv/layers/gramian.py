@@ -5,12 +5,14 @@ from keras import ops
 
 from ..functional import kernels
 from ..functional.specs import GramianAngularFieldSpec
+from ..functional.docstrings import fill_doc
 from ._base import BaseImageLayer, apply_rows
 
 __all__ = ["GramianAngularField"]
 
 
 @keras.saving.register_keras_serializable(package="sigconv")
+@fill_doc
 class GramianAngularField(BaseImageLayer):
     """Gramian angular field (GASF or GADF) images of series, as a Keras layer.
 
@@ -34,12 +36,7 @@ class GramianAngularField(BaseImageLayer):
         series must already lie in ``[-1, 1]``. The transformer checks this;
         the layer runs inside a compiled graph and cannot, so values outside
         give pixels outside ``[-1, 1]`` instead of an error.
-    **kwargs
-        Arguments of :class:`keras.layers.Layer` (``name``, ...).
-
-    Input shape
-    -----------
-    ``(batch, n_timepoints, n_channels)``, both known when the layer is built.
+    %(layer_kwargs)s
 
     Output shape
     ------------
@@ -51,11 +48,7 @@ class GramianAngularField(BaseImageLayer):
     sigconv.transformers.GramianAngularField : The scikit-learn transformer.
     sigconv.functional.gramian_angular_field : The NumPy function.
 
-    References
-    ----------
-    .. [1] Z. Wang and T. Oates, "Encoding Time Series as Images for Visual
-       Inspection and Classification Using Tiled Convolutional Neural
-       Networks", AAAI Workshop on Trajectory-Based Behavior Analytics, 2015.
+    %(wang_oates_reference)s
 
     Examples
     --------

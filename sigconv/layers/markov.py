@@ -4,12 +4,14 @@ import keras
 from keras import ops
 
 from ..functional.specs import MarkovTransitionFieldSpec, float32_below
+from ..functional.docstrings import fill_doc
 from ._base import BaseImageLayer
 
 __all__ = ["MarkovTransitionField"]
 
 
 @keras.saving.register_keras_serializable(package="sigconv")
+@fill_doc
 class MarkovTransitionField(BaseImageLayer):
     """Markov transition field images of series, as a Keras layer.
 
@@ -24,12 +26,7 @@ class MarkovTransitionField(BaseImageLayer):
 
     Parameters
     ----------
-    n_bins : int, default=5
-        Number of bins, at least 2.
-    strategy : {"quantile", "uniform", "normal"}, default="quantile"
-        Bin edges: the quantiles of each series, equal-width bins between its
-        minimum and maximum, or the quantiles of the standard normal
-        distribution.
+    %(markov_parameters)s
     image_size : int or None, default=None
         Side of the square images; None keeps one pixel per timepoint.
     **kwargs

@@ -1,18 +1,18 @@
 """Recurrence plot layer."""
 
-import math
-
 import keras
 from keras import ops
 
 from ..functional import kernels
-from ..functional.specs import RecurrencePlotSpec
+from ..functional.specs import RecurrencePlotSpec, percentile_ranks
+from ..functional.docstrings import fill_doc
 from ._base import BaseImageLayer, apply_rows
 
 __all__ = ["RecurrencePlot"]
 
 
 @keras.saving.register_keras_serializable(package="sigconv")
+@fill_doc
 class RecurrencePlot(BaseImageLayer):
     """Recurrence plot images of series, as a Keras layer.
 
@@ -24,28 +24,12 @@ class RecurrencePlot(BaseImageLayer):
 
     Parameters
     ----------
-    dimension : int, default=1
-        Embedding dimension, at least 1.
-    time_delay : int, default=1
-        Delay between the coordinates of a state, at least 1.
-    threshold : {None, "absolute", "point", "distance"}, default=None
-        None: distances. "absolute": 1 below ``epsilon``. "point": 1 below
-        the ``percentage``-th percentile of the plot's distances. "distance":
-        1 below ``percentage`` percent of the plot's largest distance.
-    epsilon : float or None, default=None
-        Positive recurrence radius; required with ``threshold="absolute"``.
-    percentage : float, default=10.0
-        In ``(0, 100]``; used with ``threshold="point"`` and ``"distance"``.
+    %(recurrence_parameters)s
     image_size : int or None, default=None
         Side of the square images. None gives ``n_timepoints - (dimension -
         1) * time_delay`` states; an int first reduces each series with PAA
         to ``image_size + (dimension - 1) * time_delay`` points.
-    **kwargs
-        Arguments of :class:`keras.layers.Layer` (``name``, ...).
-
-    Input shape
-    -----------
-    ``(batch, n_timepoints, n_channels)``, both known when the layer is built.
+    %(layer_kwargs)s
 
     Output shape
     ------------
@@ -125,12 +109,10 @@ class RecurrencePlot(BaseImageLayer):
     def _below_percentile(self, dist, side):
         """``dist < numpy.percentile(dist, percentage)`` per plot, from order statistics."""
         n_values = side * side
-        position = (n_values - 1) * (self._spec.percentage / 100.0)  # numpy's virtual index
-        below = int(math.floor(position))
-        above = min(below + 1, n_values - 1)
+        below, above, fraction = percentile_ranks(n_values, self._spec.percentage)
         ordered = ops.sort(ops.reshape(dist, (-1, n_values)), axis=-1)
         low = ordered[:, below][:, None, None]
-        if position == below:  # the percentile is a value of the plot
+        if fraction == 0:  # the percentile is a value of the plot
             return ops.less(dist, low)
         high = ordered[:, above][:, None, None]
         # low < percentile < high when they differ, and no distance lies between them

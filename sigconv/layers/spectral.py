@@ -12,6 +12,7 @@ from keras import ops
 
 from ..functional import kernels
 from ..functional.specs import MelSpectrogramSpec, MFCCSpec, SpectrogramSpec
+from ..functional.docstrings import fill_doc
 from ._base import BaseImageLayer
 
 __all__ = ["Spectrogram", "MelSpectrogram", "MFCC"]
@@ -75,6 +76,7 @@ class _SpectralLayer(BaseImageLayer):
 
 
 @keras.saving.register_keras_serializable(package="sigconv")
+@fill_doc
 class Spectrogram(_SpectralLayer):
     """Spectrogram images of series, ``|STFT| ** power``, optionally in decibels, as a Keras layer.
 
@@ -85,36 +87,15 @@ class Spectrogram(_SpectralLayer):
 
     Parameters
     ----------
-    n_fft : int, default=2048
-        FFT length, at least 2 and at most the series length.
-    hop_length : int or None, default=None
-        Samples between frames; None means ``win_length // 4``.
-    win_length : int or None, default=None
-        Window length in ``[1, n_fft]``; None means ``n_fft``.
-    window : str or tuple, default="hann"
-        A window :func:`scipy.signal.get_window` knows.
-    center : bool, default=True
-        Pad ``n_fft // 2`` samples on both sides so frames are centred.
-    pad_mode : {"constant", "edge", "reflect", "symmetric"}, default="constant"
-        How ``center`` pads.
+    %(stft_parameters)s
     power : float, default=2.0
         Exponent of the magnitude, > 0.
-    db : bool, default=False
-        Convert to decibels per image (``power`` must then be 2 or 1).
-    ref : float or "max", default=1.0
-        Reference of 0 dB with ``db=True``; "max" is each image's maximum.
-    top_db : float or None, default=80.0
-        With ``db=True``, clip each image at ``top_db`` below its maximum.
+    %(db_parameters)s
     image_size : int, (int, int) or None, default=None
         Resize images to ``(height, width)`` with the matrices of
         :func:`sigconv.functional.resampling_matrix`; None keeps
         ``(1 + n_fft // 2, n_frames)``.
-    **kwargs
-        Arguments of :class:`keras.layers.Layer` (``name``, ...).
-
-    Input shape
-    -----------
-    ``(batch, n_timepoints, n_channels)``, both known when the layer is built.
+    %(layer_kwargs)s
 
     Output shape
     ------------
@@ -172,6 +153,7 @@ class Spectrogram(_SpectralLayer):
 
 
 @keras.saving.register_keras_serializable(package="sigconv")
+@fill_doc
 class MelSpectrogram(_SpectralLayer):
     """Mel spectrogram images of series, optionally in decibels, as a Keras layer.
 
@@ -184,44 +166,18 @@ class MelSpectrogram(_SpectralLayer):
     ----------
     sr : float, default=22050
         Sampling rate of the series, in Hz.
-    n_fft : int, default=2048
-        FFT length, at least 2 and at most the series length.
-    hop_length : int or None, default=None
-        Samples between frames; None means ``win_length // 4``.
-    win_length : int or None, default=None
-        Window length in ``[1, n_fft]``; None means ``n_fft``.
-    window : str or tuple, default="hann"
-        A window :func:`scipy.signal.get_window` knows.
-    center : bool, default=True
-        Pad ``n_fft // 2`` samples on both sides so frames are centred.
-    pad_mode : {"constant", "edge", "reflect", "symmetric"}, default="constant"
-        How ``center`` pads.
+    %(stft_parameters)s
     power : float, default=2.0
         Exponent of the magnitude before the filterbank, > 0.
     n_mels : int, default=128
         Number of mel bands (image height).
-    fmin : float, default=0.0
-        Lowest frequency, in Hz, in ``[0, sr / 2)``.
-    fmax : float or None, default=None
-        Highest frequency, in Hz, in ``(fmin, sr / 2]``; None means ``sr / 2``.
-    htk : bool, default=False
-        Use the HTK mel scale instead of Slaney's.
+    %(mel_range_parameters)s
     norm : {"slaney", None}, default="slaney"
         Filterbank normalisation.
-    db : bool, default=False
-        Convert to decibels per image (``power`` must then be 2 or 1).
-    ref : float or "max", default=1.0
-        Reference of 0 dB with ``db=True``; "max" is each image's maximum.
-    top_db : float or None, default=80.0
-        With ``db=True``, clip each image at ``top_db`` below its maximum.
+    %(db_parameters)s
     image_size : int, (int, int) or None, default=None
         Resize images to ``(height, width)``; None keeps ``(n_mels, n_frames)``.
-    **kwargs
-        Arguments of :class:`keras.layers.Layer` (``name``, ...).
-
-    Input shape
-    -----------
-    ``(batch, n_timepoints, n_channels)``, both known when the layer is built.
+    %(layer_kwargs)s
 
     Output shape
     ------------
@@ -295,6 +251,7 @@ class MelSpectrogram(_SpectralLayer):
 
 
 @keras.saving.register_keras_serializable(package="sigconv")
+@fill_doc
 class MFCC(_SpectralLayer):
     """Mel-frequency cepstral coefficient images of series, with optional deltas, as a Keras layer.
 
@@ -311,51 +268,18 @@ class MFCC(_SpectralLayer):
     ----------
     sr : float, default=22050
         Sampling rate of the series, in Hz.
-    n_mfcc : int, default=20
-        Number of coefficients (image height), in ``[1, n_mels]``.
-    dct_type : {1, 2, 3}, default=2
-        DCT type.
-    norm : {"ortho", None}, default="ortho"
-        DCT normalisation.
-    lifter : float, default=0.0
-        Cepstral liftering coefficient, >= 0 (0 disables it).
-    deltas : {0, 1, 2}, default=0
-        Add the first (1) or the first and second (2) time derivatives.
-    delta_width : int, default=9
-        Odd number of frames the delta filter spans, >= 3, at most the number
-        of frames.
-    n_fft : int, default=2048
-        FFT length, at least 2 and at most the series length.
-    hop_length : int or None, default=None
-        Samples between frames; None means ``win_length // 4``.
-    win_length : int or None, default=None
-        Window length in ``[1, n_fft]``; None means ``n_fft``.
-    window : str or tuple, default="hann"
-        A window :func:`scipy.signal.get_window` knows.
-    center : bool, default=True
-        Pad ``n_fft // 2`` samples on both sides so frames are centred.
-    pad_mode : {"constant", "edge", "reflect", "symmetric"}, default="constant"
-        How ``center`` pads.
+    %(cepstral_parameters)s
+    %(stft_parameters)s
     n_mels : int, default=128
         Number of mel bands the DCT is taken over.
-    fmin : float, default=0.0
-        Lowest frequency, in Hz, in ``[0, sr / 2)``.
-    fmax : float or None, default=None
-        Highest frequency, in Hz, in ``(fmin, sr / 2]``; None means ``sr / 2``.
-    htk : bool, default=False
-        Use the HTK mel scale instead of Slaney's.
+    %(mel_range_parameters)s
     mel_norm : {"slaney", None}, default="slaney"
         Filterbank normalisation.
     top_db : float or None, default=80.0
         Clip each log-mel image at ``top_db`` below its maximum before the DCT.
     image_size : int, (int, int) or None, default=None
         Resize images to ``(height, width)``; None keeps ``(n_mfcc, n_frames)``.
-    **kwargs
-        Arguments of :class:`keras.layers.Layer` (``name``, ...).
-
-    Input shape
-    -----------
-    ``(batch, n_timepoints, n_channels)``, both known when the layer is built.
+    %(layer_kwargs)s
 
     Output shape
     ------------

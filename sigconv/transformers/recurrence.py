@@ -2,11 +2,13 @@
 
 from ..functional import recurrence_plot
 from ..functional.specs import RecurrencePlotSpec
+from ..functional.docstrings import fill_doc
 from ._base import BaseImageTransformer
 
 __all__ = ["RecurrencePlot"]
 
 
+@fill_doc
 class RecurrencePlot(BaseImageTransformer):
     """Recurrence plot images of series.
 
@@ -18,20 +20,7 @@ class RecurrencePlot(BaseImageTransformer):
 
     Parameters
     ----------
-    dimension : int, default=1
-        Embedding dimension, at least 1.
-    time_delay : int, default=1
-        Delay between the coordinates of a state, at least 1.
-    threshold : {None, "absolute", "point", "distance"}, default=None
-        None: distances. "absolute": 1 where the distance is below
-        ``epsilon``. "point": 1 where it is below the ``percentage``-th
-        percentile of the plot's distances. "distance": 1 where it is below
-        ``percentage`` percent of the plot's largest distance.
-    epsilon : float or None, default=None
-        Positive recurrence radius; required with ``threshold="absolute"``,
-        an error with the other thresholds.
-    percentage : float, default=10.0
-        In ``(0, 100]``; used with ``threshold="point"`` and ``"distance"``.
+    %(recurrence_parameters)s
     image_size : int or None, default=None
         Side of the square images. None gives ``n_timepoints - (dimension -
         1) * time_delay`` states (series must then all have the length seen
@@ -41,18 +30,7 @@ class RecurrencePlot(BaseImageTransformer):
         ``dimension`` and ``time_delay`` count points of the reduced series
         and series of any length, a list of unequal-length series too, give
         images of one size.
-    flatten : bool, default=False
-        Return ``(n_samples, image_size * image_size * n_channels)`` instead
-        of images.
-
-    Attributes
-    ----------
-    n_channels_in_ : int
-        Number of series channels seen in ``fit``.
-    n_timepoints_in_ : int or None
-        Series length seen in ``fit``; None for series of unequal length.
-    n_features_in_ : int
-        Same as ``n_timepoints_in_``; only set when the series have one length.
+    %(transformer_tail)s
 
     See Also
     --------
@@ -67,10 +45,7 @@ class RecurrencePlot(BaseImageTransformer):
     chunks, and within a chunk in cache-sized blocks, so that memory stays
     bounded: no ``(n_samples, L, L, dimension)`` array is built.
 
-    References
-    ----------
-    .. [1] J.-P. Eckmann, S. Oliffson Kamphorst and D. Ruelle, "Recurrence
-       Plots of Dynamical Systems", Europhysics Letters 4(9), 973-977, 1987.
+    %(eckmann_reference)s
 
     Examples
     --------

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..functional import amplitude_to_db, delta, mel_spectrogram, mfcc, power_to_db, resize_image, spectrogram
 from ..functional.specs import MelSpectrogramSpec, MFCCSpec, SpectrogramSpec
+from ..functional.docstrings import fill_doc
 from ._base import BaseImageTransformer
 
 __all__ = ["Spectrogram", "MelSpectrogram", "MFCC"]
@@ -41,6 +42,7 @@ class _SpectralTransformer(BaseImageTransformer):
         return images
 
 
+@fill_doc
 class Spectrogram(_SpectralTransformer):
     """Spectrogram images of series: ``|STFT| ** power``, optionally in decibels.
 
@@ -50,47 +52,16 @@ class Spectrogram(_SpectralTransformer):
 
     Parameters
     ----------
-    n_fft : int, default=2048
-        FFT length, at least 2 and at most the series length (shorter series
-        are an error: pad them or use a smaller ``n_fft``).
-    hop_length : int or None, default=None
-        Samples between frames; None means ``win_length // 4``.
-    win_length : int or None, default=None
-        Window length in ``[1, n_fft]``, zero-padded to ``n_fft``; None means ``n_fft``.
-    window : str or tuple, default="hann"
-        A window :func:`scipy.signal.get_window` knows, e.g. ``"hamming"`` or
-        ``("kaiser", 8.0)``.
-    center : bool, default=True
-        Pad ``n_fft // 2`` samples on both sides so frames are centred on
-        ``t * hop_length``.
-    pad_mode : {"constant", "edge", "reflect", "symmetric"}, default="constant"
-        How ``center`` pads.
+    %(stft_parameters)s
     power : float, default=2.0
         Exponent of the magnitude, > 0: 2 for power, 1 for magnitude.
-    db : bool, default=False
-        Convert to decibels per image: :func:`~sigconv.functional.power_to_db`
-        for ``power=2``, :func:`~sigconv.functional.amplitude_to_db` for
-        ``power=1`` (other powers are an error with ``db=True``).
-    ref : float or "max", default=1.0
-        Reference of 0 dB (used with ``db=True``); "max" is each image's maximum.
-    top_db : float or None, default=80.0
-        With ``db=True``, clip each image at ``top_db`` below its maximum.
+    %(db_parameters)s
     image_size : int, (int, int) or None, default=None
         Resize images to ``(height, width)`` (an int for a square) with
         :func:`~sigconv.functional.resize_image`; then series of any length
         (a list of unequal-length series too) give images of one size. None
         keeps the natural size, which depends on the series length.
-    flatten : bool, default=False
-        Return ``(n_samples, height * width * n_channels)`` instead of images.
-
-    Attributes
-    ----------
-    n_channels_in_ : int
-        Number of series channels seen in ``fit``.
-    n_timepoints_in_ : int or None
-        Series length seen in ``fit``; None for series of unequal length.
-    n_features_in_ : int
-        Same as ``n_timepoints_in_``; only set when the series have one length.
+    %(transformer_tail)s
 
     See Also
     --------
@@ -153,6 +124,7 @@ class Spectrogram(_SpectralTransformer):
         return self._to_db(S, spec)[:, :, None]
 
 
+@fill_doc
 class MelSpectrogram(_SpectralTransformer):
     """Mel spectrogram images of series, optionally in decibels.
 
@@ -164,49 +136,18 @@ class MelSpectrogram(_SpectralTransformer):
     ----------
     sr : float, default=22050
         Sampling rate of the series, in Hz.
-    n_fft : int, default=2048
-        FFT length, at least 2 and at most the series length.
-    hop_length : int or None, default=None
-        Samples between frames; None means ``win_length // 4``.
-    win_length : int or None, default=None
-        Window length in ``[1, n_fft]``; None means ``n_fft``.
-    window : str or tuple, default="hann"
-        A window :func:`scipy.signal.get_window` knows.
-    center : bool, default=True
-        Pad ``n_fft // 2`` samples on both sides so frames are centred.
-    pad_mode : {"constant", "edge", "reflect", "symmetric"}, default="constant"
-        How ``center`` pads.
+    %(stft_parameters)s
     power : float, default=2.0
         Exponent of the magnitude before the filterbank, > 0.
     n_mels : int, default=128
         Number of mel bands (image height).
-    fmin : float, default=0.0
-        Lowest frequency, in Hz, in ``[0, sr / 2)``.
-    fmax : float or None, default=None
-        Highest frequency, in Hz, in ``(fmin, sr / 2]``; None means ``sr / 2``.
-    htk : bool, default=False
-        Use the HTK mel scale instead of Slaney's.
+    %(mel_range_parameters)s
     norm : {"slaney", None}, default="slaney"
         Filterbank normalisation (see :func:`~sigconv.functional.mel_filterbank`).
-    db : bool, default=False
-        Convert to decibels per image (``power`` must then be 2 or 1).
-    ref : float or "max", default=1.0
-        Reference of 0 dB with ``db=True``; "max" is each image's maximum.
-    top_db : float or None, default=80.0
-        With ``db=True``, clip each image at ``top_db`` below its maximum.
+    %(db_parameters)s
     image_size : int, (int, int) or None, default=None
         Resize images to ``(height, width)``; None keeps ``(n_mels, n_frames)``.
-    flatten : bool, default=False
-        Return ``(n_samples, height * width * n_channels)`` instead of images.
-
-    Attributes
-    ----------
-    n_channels_in_ : int
-        Number of series channels seen in ``fit``.
-    n_timepoints_in_ : int or None
-        Series length seen in ``fit``; None for series of unequal length.
-    n_features_in_ : int
-        Same as ``n_timepoints_in_``; only set when the series have one length.
+    %(transformer_tail)s
 
     See Also
     --------
@@ -283,6 +224,7 @@ class MelSpectrogram(_SpectralTransformer):
         return self._to_db(M, spec)[:, :, None]
 
 
+@fill_doc
 class MFCC(_SpectralTransformer):
     """Mel-frequency cepstral coefficient images of series, with optional deltas.
 
@@ -295,57 +237,18 @@ class MFCC(_SpectralTransformer):
     ----------
     sr : float, default=22050
         Sampling rate of the series, in Hz.
-    n_mfcc : int, default=20
-        Number of coefficients (image height), in ``[1, n_mels]``.
-    dct_type : {1, 2, 3}, default=2
-        DCT type.
-    norm : {"ortho", None}, default="ortho"
-        DCT normalisation.
-    lifter : float, default=0.0
-        Cepstral liftering coefficient, >= 0 (0 disables it).
-    deltas : {0, 1, 2}, default=0
-        Add the first (1) or the first and second (2) time derivatives of the
-        coefficients as extra image channels.
-    delta_width : int, default=9
-        Odd number of frames the delta filter spans, >= 3; series must then
-        give at least that many frames.
-    n_fft : int, default=2048
-        FFT length, at least 2 and at most the series length.
-    hop_length : int or None, default=None
-        Samples between frames; None means ``win_length // 4``.
-    win_length : int or None, default=None
-        Window length in ``[1, n_fft]``; None means ``n_fft``.
-    window : str or tuple, default="hann"
-        A window :func:`scipy.signal.get_window` knows.
-    center : bool, default=True
-        Pad ``n_fft // 2`` samples on both sides so frames are centred.
-    pad_mode : {"constant", "edge", "reflect", "symmetric"}, default="constant"
-        How ``center`` pads.
+    %(cepstral_parameters)s
+    %(stft_parameters)s
     n_mels : int, default=128
         Number of mel bands the DCT is taken over.
-    fmin : float, default=0.0
-        Lowest frequency, in Hz, in ``[0, sr / 2)``.
-    fmax : float or None, default=None
-        Highest frequency, in Hz, in ``(fmin, sr / 2]``; None means ``sr / 2``.
-    htk : bool, default=False
-        Use the HTK mel scale instead of Slaney's.
+    %(mel_range_parameters)s
     mel_norm : {"slaney", None}, default="slaney"
         Filterbank normalisation.
     top_db : float or None, default=80.0
         Clip each log-mel image at ``top_db`` below its maximum before the DCT.
     image_size : int, (int, int) or None, default=None
         Resize images to ``(height, width)``; None keeps ``(n_mfcc, n_frames)``.
-    flatten : bool, default=False
-        Return ``(n_samples, height * width * n_output_channels)`` instead of images.
-
-    Attributes
-    ----------
-    n_channels_in_ : int
-        Number of series channels seen in ``fit``.
-    n_timepoints_in_ : int or None
-        Series length seen in ``fit``; None for series of unequal length.
-    n_features_in_ : int
-        Same as ``n_timepoints_in_``; only set when the series have one length.
+    %(transformer_tail)s
 
     See Also
     --------
@@ -356,9 +259,7 @@ class MFCC(_SpectralTransformer):
 
     References
     ----------
-    .. [1] S. Davis and P. Mermelstein, "Comparison of parametric representations
-       for monosyllabic word recognition in continuously spoken sentences",
-       IEEE Transactions on Acoustics, Speech, and Signal Processing 28(4), 1980.
+    %(davis_mermelstein_reference)s
     .. [2] S. Furui, "Speaker-independent isolated word recognition using
        dynamic features of speech spectrum", IEEE Transactions on Acoustics,
        Speech, and Signal Processing 34(1), 1986.
