@@ -16,7 +16,7 @@ def _cast(xp, x, dtype):
     return np.asarray(x, dtype=dtype) if xp is np else xp.cast(x, dtype)
 
 
-def decibels(S, *, ref, amin, top_db, xp, dtype):
+def decibels(S, *, ref, amin, top_db, xp, dtype, offset_db=None):
     """``10 * log10(max(S, amin) / ref)`` per image (the last two axes), clipped ``top_db`` below its maximum.
 
     Parameters
@@ -35,6 +35,10 @@ def decibels(S, *, ref, amin, top_db, xp, dtype):
         dtype of ``S`` and of the result. NumPy subtracts a fixed reference
         in float64 and rounds to ``dtype`` once; ``keras.ops`` subtracts it
         in ``dtype``.
+    offset_db : array or None, default=None
+        Decibels added to each value before the reference is subtracted
+        (broadcast against ``S``): ``S`` was computed from series divided by
+        a scale ``s`` and ``offset_db`` is the dB of ``s ** 2``.
 
     Returns
     -------
@@ -48,7 +52,10 @@ def decibels(S, *, ref, amin, top_db, xp, dtype):
         ref_db = 10.0 * np.log10(max(amin, ref))  # float64
         if xp is not np:
             ref_db = float(ref_db)
-    log_spec = _cast(xp, 10.0 * xp.log10(xp.maximum(S, amin)) - ref_db, dtype)
+    log_spec = 10.0 * xp.log10(xp.maximum(S, amin))
+    if offset_db is not None and ref != "max":  # relative to the maximum, the offset cancels
+        log_spec = log_spec + offset_db
+    log_spec = _cast(xp, log_spec - ref_db, dtype)
     if top_db is not None:
         floor = xp.max(log_spec, axis=axes, keepdims=True) - top_db
         log_spec = xp.maximum(log_spec, floor)

@@ -214,6 +214,20 @@ class _ImageSpec:
             return self.image_size
         return self.height, self.stft.n_frames(n_timepoints)
 
+    def overflow_amplitude(self):
+        """The largest ``|x|`` of a series below which its float32 power spectrum cannot overflow.
+
+        ``|STFT| <= max|x| * sum|window|``; the power (and the mel
+        filterbank's sums over bins) must stay below the float32 maximum, with
+        a margin of 16 for rounding and the later sums.
+        """
+        gain = float(np.sum(np.abs(self.stft.window_values())))
+        bound = float(np.finfo(np.float32).max) / 16
+        mel = getattr(self, "mel", None)
+        if mel is not None:
+            bound /= max(1.0, float(np.max(np.sum(mel.filterbank(), axis=1, dtype=np.float64))))
+        return bound ** (1.0 / max(self.power, 2.0)) / gain
+
     def resize_matrices(self, n_timepoints):
         """``(rows, cols)`` resampling matrices from the natural size to ``image_size``, or None."""
         if self.image_size is None:
@@ -302,6 +316,7 @@ class MFCCSpec(_ImageSpec):
     image_size: object
 
     power = 2.0
+    db = True  # the coefficients are those of the log-power (decibel) mel spectrogram
 
     @classmethod
     def create(

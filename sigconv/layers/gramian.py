@@ -59,11 +59,11 @@ class GramianAngularField(BaseImageLayer):
     (4, 16, 16, 2)
     """
 
+    _spec_type = GramianAngularFieldSpec
+
     def __init__(self, method="summation", image_size=None, sample_range=(-1.0, 1.0), **kwargs):
         super().__init__(**kwargs)
         self._set_args(method=method, image_size=image_size, sample_range=sample_range)
-
-    _spec_type = GramianAngularFieldSpec
 
     def _build_constants(self, n_timepoints):
         self._paa = self._constant("paa", self._spec.paa_matrix(n_timepoints))

@@ -66,11 +66,11 @@ class MarkovTransitionField(BaseImageLayer):
     (4, 16, 16, 1)
     """
 
+    _spec_type = MarkovTransitionFieldSpec
+
     def __init__(self, n_bins=5, strategy="quantile", image_size=None, **kwargs):
         super().__init__(**kwargs)
         self._set_args(n_bins=n_bins, strategy=strategy, image_size=image_size)
-
-    _spec_type = MarkovTransitionFieldSpec
 
     def _build_constants(self, n_timepoints):
         spec = self._spec

@@ -60,6 +60,8 @@ class RecurrencePlot(BaseImageLayer):
     (4, 32, 32, 2)
     """
 
+    _spec_type = RecurrencePlotSpec
+
     def __init__(
         self,
         dimension=1,
@@ -79,8 +81,6 @@ class RecurrencePlot(BaseImageLayer):
             percentage=percentage,
             image_size=image_size,
         )
-
-    _spec_type = RecurrencePlotSpec
 
     def _build_constants(self, n_timepoints):
         self._paa = self._constant("paa", self._spec.paa_matrix(n_timepoints))

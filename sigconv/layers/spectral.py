@@ -4,7 +4,10 @@ Frames are gathered from the (padded) series with one index matrix, windowed
 and transformed with ``keras.ops.rfft``; the mel filterbank, the DCT and the
 delta filters are matrices taken from :mod:`sigconv.functional` and held as
 non-trainable weights, so the layers and the transformers share one
-definition of each constant.
+definition of each constant. For decibels (``db=True``, MFCC), a series so
+large that its float32 power could overflow is divided by its maximum and
+the decibels of that scale added back, so decibels of any finite series are
+finite; power and magnitude images beyond the float32 range are ``inf``.
 """
 
 import keras
@@ -18,16 +21,17 @@ from ._base import BaseImageLayer
 __all__ = ["Spectrogram", "MelSpectrogram", "MFCC"]
 
 
-def _power_to_db(S, ref, amin, top_db):
+def _power_to_db(S, ref, amin, top_db, offset_db):
     """:func:`sigconv.functional.power_to_db` per image (last two axes), in ``keras.ops``."""
-    return kernels.decibels(S, ref=ref, amin=amin, top_db=top_db, xp=ops, dtype="float32")
+    return kernels.decibels(S, ref=ref, amin=amin, top_db=top_db, xp=ops, dtype="float32", offset_db=offset_db)
 
 
 class _SpectralLayer(BaseImageLayer):
     """STFT framing, power, decibels and resizing shared by the spectral layers.
 
-    A subclass implements ``_natural_images(x)``: series ``(n,
-    n_timepoints)`` to images ``(n, n_images, height, n_frames)``.
+    A subclass implements ``_natural_images(x, offset_db)``: series ``(n,
+    n_timepoints)`` to images ``(n, n_images, height, n_frames)``, adding
+    ``offset_db`` to decibels.
     """
 
     def _build_constants(self, n_timepoints):
@@ -40,6 +44,7 @@ class _SpectralLayer(BaseImageLayer):
         resize = self._spec.resize_matrices(n_timepoints)
         if resize is not None:
             self._resize = (self._constant("resize_rows", resize[0]), self._constant("resize_cols", resize[1]))
+        self._overflow_amplitude = self._spec.overflow_amplitude()
         self._build_transform_constants(stft.n_frames(n_timepoints))
 
     def _build_transform_constants(self, n_frames):
@@ -57,17 +62,32 @@ class _SpectralLayer(BaseImageLayer):
             return ops.sqrt(squared)
         return ops.power(squared, power / 2.0)
 
-    def _to_db(self, S):
+    def _to_db(self, S, offset_db):
         spec = self._spec
         if not spec.db:
             return S
         if spec.power == 2.0:
-            return _power_to_db(S, spec.ref, 1e-10, spec.top_db)
+            return _power_to_db(S, spec.ref, 1e-10, spec.top_db, offset_db)
         # amplitude_to_db: the power of the magnitudes, against ref ** 2 and amin ** 2
-        return _power_to_db(ops.square(S), "max" if spec.ref == "max" else spec.ref**2, 1e-10, spec.top_db)
+        ref = "max" if spec.ref == "max" else spec.ref**2
+        return _power_to_db(ops.square(S), ref, 1e-10, spec.top_db, offset_db)
+
+    def _scaled(self, x):
+        """Series divided by their largest ``|x|`` where the float32 power could overflow, and its dB.
+
+        Decibels are finite for any finite float32 series: a series whose power
+        would overflow is divided by its maximum, and the dB of the square of
+        that scale (``(n, 1, 1)``, 0 for the other series) is added back.
+        """
+        largest = ops.max(ops.abs(x), axis=-1, keepdims=True)
+        scale = ops.where(ops.greater(largest, self._overflow_amplitude), largest, ops.ones_like(largest))
+        return x / scale, (20.0 * ops.log10(scale))[:, :, None]
 
     def _images(self, x):
-        images = self._natural_images(x)  # (n, n_images, height, n_frames)
+        offset_db = None
+        if self._spec.db:
+            x, offset_db = self._scaled(x)
+        images = self._natural_images(x, offset_db)  # (n, n_images, height, n_frames)
         if self._resize is not None:
             rows, cols = self._resize
             images = ops.einsum("ph,nkhw->nkpw", rows, images)
@@ -115,6 +135,8 @@ class Spectrogram(_SpectralLayer):
     (4, 17, 17, 2)
     """
 
+    _spec_type = SpectrogramSpec
+
     def __init__(
         self,
         n_fft=2048,
@@ -145,11 +167,9 @@ class Spectrogram(_SpectralLayer):
             image_size=image_size,
         )
 
-    _spec_type = SpectrogramSpec
-
-    def _natural_images(self, x):
+    def _natural_images(self, x, offset_db):
         S = ops.transpose(self._power_frames(x, self._spec.power), (0, 2, 1))
-        return self._to_db(S)[:, None]
+        return self._to_db(S, offset_db)[:, None]
 
 
 @keras.saving.register_keras_serializable(package="sigconv")
@@ -198,6 +218,8 @@ class MelSpectrogram(_SpectralLayer):
     (4, 32, 8, 1)
     """
 
+    _spec_type = MelSpectrogramSpec
+
     def __init__(
         self,
         sr=22050,
@@ -240,14 +262,12 @@ class MelSpectrogram(_SpectralLayer):
             image_size=image_size,
         )
 
-    _spec_type = MelSpectrogramSpec
-
     def _build_transform_constants(self, n_frames):
         self._filterbank = self._constant("mel_filterbank", self._spec.mel.filterbank().T)
 
-    def _natural_images(self, x):
+    def _natural_images(self, x, offset_db):
         mel = ops.matmul(self._power_frames(x, self._spec.power), self._filterbank)
-        return self._to_db(ops.transpose(mel, (0, 2, 1)))[:, None]
+        return self._to_db(ops.transpose(mel, (0, 2, 1)), offset_db)[:, None]
 
 
 @keras.saving.register_keras_serializable(package="sigconv")
@@ -300,6 +320,8 @@ class MFCC(_SpectralLayer):
     (4, 13, 16, 6)
     """
 
+    _spec_type = MFCCSpec
+
     def __init__(
         self,
         sr=22050,
@@ -348,8 +370,6 @@ class MFCC(_SpectralLayer):
             image_size=image_size,
         )
 
-    _spec_type = MFCCSpec
-
     def _build_transform_constants(self, n_frames):
         self._filterbank = self._constant("mel_filterbank", self._spec.mel.filterbank().T)
         self._dct = self._constant("dct", self._spec.dct().T)
@@ -358,9 +378,9 @@ class MFCC(_SpectralLayer):
             for order, matrix in enumerate(self._spec.delta_matrices(n_frames), start=1)
         ]
 
-    def _natural_images(self, x):
+    def _natural_images(self, x, offset_db):
         mel = ops.matmul(self._power_frames(x, 2.0), self._filterbank)  # (n, n_frames, n_mels)
-        mel_db = _power_to_db(mel, 1.0, 1e-10, self._spec.top_db)  # per image
+        mel_db = _power_to_db(mel, 1.0, 1e-10, self._spec.top_db, offset_db)  # per image
         coefficients = ops.transpose(ops.matmul(mel_db, self._dct), (0, 2, 1))  # (n, n_mfcc, n_frames)
         images = [coefficients] + [ops.matmul(coefficients, matrix) for matrix in self._delta]
         return ops.stack(images, axis=1)

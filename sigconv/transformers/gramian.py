@@ -58,13 +58,13 @@ class GramianAngularField(BaseImageTransformer):
     (4, 100, 100, 1)
     """
 
+    _spec_type = GramianAngularFieldSpec
+
     def __init__(self, *, method="summation", image_size=None, sample_range=(-1.0, 1.0), flatten=False):
         self.method = method
         self.image_size = image_size
         self.sample_range = sample_range
         self.flatten = flatten
-
-    _spec_type = GramianAngularFieldSpec
 
     def _images(self, X, spec):
         return gramian_angular_field(X, **spec.kwargs())[:, :, None]

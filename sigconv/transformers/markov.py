@@ -56,13 +56,13 @@ class MarkovTransitionField(BaseImageTransformer):
     (2, 100)
     """
 
+    _spec_type = MarkovTransitionFieldSpec
+
     def __init__(self, *, n_bins=5, strategy="quantile", image_size=None, flatten=False):
         self.n_bins = n_bins
         self.strategy = strategy
         self.image_size = image_size
         self.flatten = flatten
-
-    _spec_type = MarkovTransitionFieldSpec
 
     def _work_elements(self, n_timepoints, spec):
         height, width = spec.output_hw(n_timepoints)

@@ -59,6 +59,8 @@ class RecurrencePlot(BaseImageTransformer):
     ((4, 32, 32, 2), 0.2)
     """
 
+    _spec_type = RecurrencePlotSpec
+
     def __init__(
         self,
         *,
@@ -77,8 +79,6 @@ class RecurrencePlot(BaseImageTransformer):
         self.percentage = percentage
         self.image_size = image_size
         self.flatten = flatten
-
-    _spec_type = RecurrencePlotSpec
 
     def _work_elements(self, n_timepoints, spec):
         side = spec.side(n_timepoints)

@@ -4,6 +4,12 @@ Thin scikit-learn wrappers over :func:`sigconv.functional.spectrogram`,
 :func:`sigconv.functional.mel_spectrogram` and :func:`sigconv.functional.mfcc`.
 Images have frequency (or coefficient) on the height, row 0 the lowest, and
 STFT frames on the width.
+
+Series are float32; when one is so large that its float32 power could
+overflow (beyond about ``4e15`` for ``n_fft=2048``), its chunk is computed
+in float64, so decibels (``db=True``, MFCC) of any finite series are
+finite, and a power or magnitude image beyond the float32 range is an error
+rather than ``inf``.
 """
 
 import numpy as np
@@ -36,7 +42,16 @@ class _SpectralTransformer(BaseImageTransformer):
         return n_frames * (2 * spec.height + spec.stft.n_bins) + 4 * height * width
 
     def _images(self, X, spec):
-        images = self._natural_images(X, spec)  # (n, c, k, height, n_frames)
+        wide = X.size and float(np.max(np.abs(X))) > spec.overflow_amplitude()
+        # Rare: the float32 power of these series could overflow; compute it in float64.
+        images = self._natural_images(X.astype(np.float64) if wide else X, spec)  # (n, c, k, height, n_frames)
+        if wide and not spec.db and not np.max(images) <= np.finfo(np.float32).max:
+            raise ValueError(
+                f"{type(self).__name__} images of these series exceed the float32 range: their "
+                f"largest value is {float(np.max(images)):.3g} (float32 holds up to 3.4e+38; the "
+                f"series reach {float(np.max(np.abs(X))):.3g}). Set db=True (decibels of any finite "
+                "series are finite), or scale the series down (e.g. divide them by their maximum)."
+            )
         if spec.image_size is not None:
             images = resize_image(images, spec.image_size)
         return images
@@ -88,6 +103,8 @@ class Spectrogram(_SpectralTransformer):
     (4, 16, 16, 2)
     """
 
+    _spec_type = SpectrogramSpec
+
     def __init__(
         self,
         *,
@@ -116,8 +133,6 @@ class Spectrogram(_SpectralTransformer):
         self.top_db = top_db
         self.image_size = image_size
         self.flatten = flatten
-
-    _spec_type = SpectrogramSpec
 
     def _natural_images(self, X, spec):
         S = spectrogram(X, **spec.stft.kwargs(), power=spec.power)
@@ -174,6 +189,8 @@ class MelSpectrogram(_SpectralTransformer):
     (4, 32, 8, 1)
     """
 
+    _spec_type = MelSpectrogramSpec
+
     def __init__(
         self,
         *,
@@ -214,8 +231,6 @@ class MelSpectrogram(_SpectralTransformer):
         self.top_db = top_db
         self.image_size = image_size
         self.flatten = flatten
-
-    _spec_type = MelSpectrogramSpec
 
     def _natural_images(self, X, spec):
         mel = spec.mel.kwargs()
@@ -274,6 +289,8 @@ class MFCC(_SpectralTransformer):
     (4, 13, 16, 6)
     """
 
+    _spec_type = MFCCSpec
+
     def __init__(
         self,
         *,
@@ -320,8 +337,6 @@ class MFCC(_SpectralTransformer):
         self.top_db = top_db
         self.image_size = image_size
         self.flatten = flatten
-
-    _spec_type = MFCCSpec
 
     def _natural_images(self, X, spec):
         M = mfcc(X, **spec.mfcc_kwargs())  # (n, c, n_mfcc, n_frames)
