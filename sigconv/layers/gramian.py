@@ -4,8 +4,8 @@ import keras
 from keras import ops
 
 from ..functional import kernels
-from ..functional.specs import GramianAngularFieldSpec
 from ..functional.docstrings import fill_doc
+from ..functional.specs import GramianAngularFieldSpec
 from ._base import BaseImageLayer, apply_rows
 
 __all__ = ["GramianAngularField"]

@@ -3,8 +3,8 @@
 import keras
 from keras import ops
 
-from ..functional.specs import MarkovTransitionFieldSpec, float32_below
 from ..functional.docstrings import fill_doc
+from ..functional.specs import MarkovTransitionFieldSpec, float32_below
 from ._base import BaseImageLayer
 
 __all__ = ["MarkovTransitionField"]

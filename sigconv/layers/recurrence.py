@@ -4,8 +4,8 @@ import keras
 from keras import ops
 
 from ..functional import kernels
-from ..functional.specs import RecurrencePlotSpec, percentile_ranks
 from ..functional.docstrings import fill_doc
+from ..functional.specs import RecurrencePlotSpec, percentile_ranks
 from ._base import BaseImageLayer, apply_rows
 
 __all__ = ["RecurrencePlot"]

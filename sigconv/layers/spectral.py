@@ -14,8 +14,8 @@ import keras
 from keras import ops
 
 from ..functional import kernels
-from ..functional.specs import MelSpectrogramSpec, MFCCSpec, SpectrogramSpec
 from ..functional.docstrings import fill_doc
+from ..functional.specs import MelSpectrogramSpec, MFCCSpec, SpectrogramSpec
 from ._base import BaseImageLayer
 
 __all__ = ["Spectrogram", "MelSpectrogram", "MFCC"]

@@ -1,8 +1,8 @@
 """Gramian angular field images of series."""
 
 from ..functional import gramian_angular_field
-from ..functional.specs import GramianAngularFieldSpec
 from ..functional.docstrings import fill_doc
+from ..functional.specs import GramianAngularFieldSpec
 from ._base import BaseImageTransformer
 
 __all__ = ["GramianAngularField"]

@@ -1,8 +1,8 @@
 """Markov transition field images of series."""
 
 from ..functional import markov_transition_field
-from ..functional.specs import MarkovTransitionFieldSpec
 from ..functional.docstrings import fill_doc
+from ..functional.specs import MarkovTransitionFieldSpec
 from ._base import BaseImageTransformer
 
 __all__ = ["MarkovTransitionField"]

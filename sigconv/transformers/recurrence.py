@@ -1,8 +1,8 @@
 """Recurrence plot images of series."""
 
 from ..functional import recurrence_plot
-from ..functional.specs import RecurrencePlotSpec
 from ..functional.docstrings import fill_doc
+from ..functional.specs import RecurrencePlotSpec
 from ._base import BaseImageTransformer
 
 __all__ = ["RecurrencePlot"]

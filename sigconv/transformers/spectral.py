@@ -15,8 +15,8 @@ rather than ``inf``.
 import numpy as np
 
 from ..functional import amplitude_to_db, delta, mel_spectrogram, mfcc, power_to_db, resize_image, spectrogram
-from ..functional.specs import MelSpectrogramSpec, MFCCSpec, SpectrogramSpec
 from ..functional.docstrings import fill_doc
+from ..functional.specs import MelSpectrogramSpec, MFCCSpec, SpectrogramSpec
 from ._base import BaseImageTransformer
 
 __all__ = ["Spectrogram", "MelSpectrogram", "MFCC"]
