@@ -55,7 +55,10 @@ def decibels(S, *, ref, amin, top_db, xp, dtype, offset_db=None):
     log_spec = 10.0 * xp.log10(xp.maximum(S, amin))
     if offset_db is not None and ref != "max":  # relative to the maximum, the offset cancels
         log_spec = log_spec + offset_db
-    log_spec = _cast(xp, log_spec - ref_db, dtype)
+    if xp is np:  # in place: the float64 difference is rounded into dtype, never stored
+        log_spec = np.subtract(log_spec, ref_db, out=_cast(xp, log_spec, dtype))
+    else:
+        log_spec = _cast(xp, log_spec - ref_db, dtype)
     if top_db is not None:
         floor = xp.max(log_spec, axis=axes, keepdims=True) - top_db
         log_spec = xp.maximum(log_spec, floor)
