@@ -68,7 +68,7 @@ def main(argv=None):
     import keras
 
     from sigconv.estimators import FCNClassifier
-    from sigconv.estimators._base import _default_epochs
+    from sigconv.estimators._params import _default_epochs
     from sigconv.estimators._budget import window_epochs
 
     data_dir = Path(args.data_dir or os.environ.get("SIGCONV_DATA", "")) / "cwru"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sigconv.estimators import FCNClassifier, FCNRegressor
-from sigconv.estimators._base import _default_epochs
+from sigconv.estimators._params import _default_epochs
 from sigconv.estimators import _budget
 from sigconv.estimators._budget import WINDOW_PATIENCE, grouped_split, window_epochs
 
