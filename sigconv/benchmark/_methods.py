@@ -10,6 +10,19 @@ import numpy as np
 
 __all__ = ["Method", "get_method", "list_methods", "register_method"]
 
+# -- the quick run: ``sigconv benchmark`` with no options ------------------------------------------
+# What the library is for, in under 5 minutes on 2 CPU cores: a cheap baseline, a 1D deep estimator
+# and an image method side by side, on built-in sets where both deep models converge in that time.
+# Chosen on validation splits of the training series (benchmarks/quick_defaults.py, docs/benchmark.md
+# "The quick run"). A number of epochs, not a time budget: the cosine schedule then ends at a low
+# rate whatever the machine's load, where a budget cut on a busy machine left FCN at chance.
+QUICK_DATASETS = ("GunPoint", "Coffee", "BasicMotions")
+#: The image method of the quick run: the one name to change for a pretrained backbone.
+QUICK_IMAGE_METHOD = "image-spectrogram"
+QUICK_METHODS = ("1nn-euclidean", "fcn", QUICK_IMAGE_METHOD)
+#: Epochs of every deep method in the quick run.
+QUICK_EPOCHS = 30
+
 
 @dataclasses.dataclass(frozen=True)
 class Method:

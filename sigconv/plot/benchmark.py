@@ -63,7 +63,7 @@ def plot_accuracy_by_dataset(scores, *, references=None, fig=None):
         ax.scatter(values, rows + offsets[j], s=34, color=_COLOURS[j % len(_COLOURS)], label=method, zorder=3)
     finite = scores.to_numpy(float)[np.isfinite(scores.to_numpy(float))]
     lo = max(0.0, float(finite.min()) - 0.05) if finite.size else 0.0
-    ax.set_xlim(lo, 1.01)
+    ax.set_xlim(lo, 1.02)
     ax.set_yticks(rows, [str(name) for name in scores.index])
     ax.set_ylim(-0.6, n_rows - 0.4)
     ax.grid(axis="x", color="#e3e3e3", linewidth=0.8)
