@@ -44,6 +44,8 @@ def main(argv=None):
                         help="epochs of every deep method (default: each method's own)")
     parser.add_argument("--time-budget", type=float, default=20.0,
                         help="training seconds per fit of a deep method (default: 20; 0: none)")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0],
+                        help="random_state of each fit (default: 0); the split stays random_state=0")
     parser.add_argument("--output", default="benchmarks/results/quick_defaults.json")
     args = parser.parse_args(argv)
 
@@ -54,19 +56,19 @@ def main(argv=None):
         test_size = max(1 / 3, len(np.unique(y)) / len(y))
         split = StratifiedShuffleSplit(n_splits=1, test_size=test_size, random_state=0)
         fit, validation = next(split.split(X, y))
-        for method in args.methods:
+        for method, seed in ((m, s) for m in args.methods for s in args.seeds):
             with tempfile.TemporaryDirectory() as work_dir:
-                estimator = get_method(method).factory(random_state=0, epochs=args.epochs,
+                estimator = get_method(method).factory(random_state=seed, epochs=args.epochs,
                                                        time_budget=args.time_budget or None, work_dir=work_dir)
                 start = time.perf_counter()
                 estimator.fit(X[fit], y[fit])
                 fit_s = time.perf_counter() - start
                 accuracy = float(np.mean(estimator.predict(X[validation]) == y[validation]))
             epochs_run = getattr(estimator, "n_epochs_", None)
-            rows.append({"dataset": name, "method": method, "n_fit": len(fit), "n_validation": len(validation),
+            rows.append({"dataset": name, "method": method, "seed": seed, "n_fit": len(fit), "n_validation": len(validation),
                          "n_classes": int(len(np.unique(y))), "validation_accuracy": accuracy,
                          "fit_s": round(fit_s, 1), "epochs_run": epochs_run})
-            print(f"{name} {method}: validation accuracy {accuracy:.4f}, fit {fit_s:.0f} s, "
+            print(f"{name} {method} seed {seed}: validation accuracy {accuracy:.4f}, fit {fit_s:.0f} s, "
                   f"epochs {epochs_run}", flush=True)
 
     print(_table(rows, args.methods))
@@ -79,14 +81,14 @@ def main(argv=None):
 
 
 def _table(rows, methods):
-    """One line per data set: validation accuracy (fit seconds) of each method side by side."""
-    cell = {(r["dataset"], r["method"]): r for r in rows}
-    datasets = list(dict.fromkeys(r["dataset"] for r in rows))
-    lines = ["| data set | " + " | ".join(methods) + " |", "|---|" + "---|" * len(methods)]
-    for dataset in datasets:
-        cells = " | ".join(f"{cell[dataset, m]['validation_accuracy']:.3f} ({cell[dataset, m]['fit_s']:.0f} s)"
-                           for m in methods)
-        lines.append(f"| {dataset} | {cells} |")
+    """One line per data set and seed: validation accuracy (fit seconds) of each method side by side."""
+    cell = {(r["dataset"], r["seed"], r["method"]): r for r in rows}
+    keys = list(dict.fromkeys((r["dataset"], r["seed"]) for r in rows))
+    lines = ["| data set | seed | " + " | ".join(methods) + " |", "|---|---|" + "---|" * len(methods)]
+    for dataset, seed in keys:
+        cells = " | ".join(f"{cell[dataset, seed, m]['validation_accuracy']:.3f} "
+                           f"({cell[dataset, seed, m]['fit_s']:.0f} s)" for m in methods)
+        lines.append(f"| {dataset} | {seed} | {cells} |")
     return "\n".join(lines)
 
 

@@ -243,7 +243,7 @@ def _parser():
         "diagram, Wilcoxon tests and scatter plots against published results, and the transforms. "
         "With no options (about 4 minutes on 2 CPU cores): the built-in sets GunPoint, Coffee and "
         "BasicMotions with a baseline (1nn-euclidean), a 1D network (fcn) and an image method "
-        "(image-spectrogram), 30 epochs per fit. The exit status is 1 when a cell failed.",
+        "(image-spectrogram), 60 epochs per fit. The exit status is 1 when a cell failed.",
     )
     which = benchmark.add_mutually_exclusive_group()
     which.add_argument("--datasets", nargs="+", metavar="NAME", default=None,
@@ -255,7 +255,7 @@ def _parser():
                            help="methods (default: 1nn-euclidean fcn image-spectrogram; see --list-methods)")
     benchmark.add_argument("--list-methods", action="store_true", help="list the methods and exit")
     benchmark.add_argument("--epochs", type=int, default=None,
-                           help="epochs of every deep method (default: 30 unless --time-budget is given, "
+                           help="epochs of every deep method (default: 60 unless --time-budget is given, "
                            "then each method's own)")
     benchmark.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
                            help="training seconds per fit (estimators' max_time; default: none)")

@@ -330,14 +330,14 @@ def test_backend_is_set_in_the_worker_process(tmp_path, monkeypatch):
     assert run.results["backend"][0] == "tensorflow"
 
 
-def test_cli_gives_deep_methods_30_epochs_unless_a_time_budget_is_given(tmp_path):
+def test_cli_gives_deep_methods_60_epochs_unless_a_time_budget_is_given(tmp_path):
     out = str(tmp_path / "o")
     main(["benchmark", "--datasets", "Coffee", "--methods", "reports-backend", "--inline", "--output", out])
     main(["benchmark", "--datasets", "Coffee", "--methods", "reports-backend", "--inline", "--time-budget", "3",
           "--output", out])
     rows = _read_csv(tmp_path / "o" / "results.csv")
-    assert [(r["epochs"], r["time_budget"]) for r in rows] == [("30", ""), ("", "3.0")]
-    assert rows[0]["error"].endswith("epochs=30, budget=None (at test_benchmark.py:69)")
+    assert [(r["epochs"], r["time_budget"]) for r in rows] == [("60", ""), ("", "3.0")]
+    assert rows[0]["error"].endswith("epochs=60, budget=None (at test_benchmark.py:69)")
 
 
 # -- reproducibility ------------------------------------------------------------------------------

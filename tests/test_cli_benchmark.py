@@ -25,7 +25,7 @@ def test_no_options_run_the_quick_matrix(calls, tmp_path):
     (call,) = calls
     assert call["datasets"] == ["GunPoint", "Coffee", "BasicMotions"]
     assert call["methods"] == ["1nn-euclidean", "fcn", "image-spectrogram"]
-    assert (call["epochs"], call["time_budget"]) == (30, None)
+    assert (call["epochs"], call["time_budget"]) == (60, None)
 
 
 def test_the_quick_matrix_has_a_baseline_a_1d_network_and_an_image_method():

@@ -21,7 +21,7 @@ QUICK_DATASETS = ("GunPoint", "Coffee", "BasicMotions")
 QUICK_IMAGE_METHOD = "image-spectrogram"
 QUICK_METHODS = ("1nn-euclidean", "fcn", QUICK_IMAGE_METHOD)
 #: Epochs of every deep method in the quick run.
-QUICK_EPOCHS = 30
+QUICK_EPOCHS = 60
 
 
 @dataclasses.dataclass(frozen=True)
