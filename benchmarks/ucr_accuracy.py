@@ -30,7 +30,7 @@ The ``resnet-*`` variants are experiment configurations registered by
 ``benchmarks/configurations.py``, which this script imports; ``--model``
 takes them and every method of ``sigconv benchmark --list-methods``.
 
-Goal (issue 3): the README's recommended classifier reaches at least the
+Goal (issue 3): the recommended classifier (README) reaches at least the
 published ResNet mean on the fifteen sets other than FordA (92.9%), training
 all fifteen within 60 minutes on a 2-core CPU.
 

@@ -50,7 +50,7 @@ def test_report_opens_with_the_figure_and_who_won_by_how_much(tmp_path):
     first = md.split("\n## ")[0]
     assert first.startswith("# sigconv benchmark\n\n![test accuracy of each method on each data set "
                             "(hollow: published HC2)](figures/accuracy.png)\n\n**deep won**: mean test accuracy "
-                            "0.8500 over 3 data sets, 0.0500 ahead of image, the second (2 wins, 0 ties, 1 losses)."
+                            "0.8500 over 3 data sets, 0.0500 ahead of image, the second (2 wins, 0 ties, 1 loss)."
                             " Mean accuracy of each method: deep 0.8500, image 0.8000, base 0.7000.")
     assert ("How sure: with 3 data sets no paired test across data sets can show a difference (the smallest "
             "Wilcoxon p-value is 0.25)") in first

@@ -393,11 +393,13 @@ def _summary(complete, ok, alpha):
     wins, ties, losses = int((diff > 0).sum()), int((diff == 0).sum()), int((diff < 0).sum())
     ranking = ", ".join(f"{m} {v:.4f}" for m, v in means.items())
     lead = (f"**{winner} won**: mean test accuracy {means.iloc[0]:.4f} over {_count(n, 'data set')}, "
-            f"{diff.mean():.4f} ahead of {second}, the second ({wins} wins, {ties} ties, {losses} losses). "
+            f"{diff.mean():.4f} ahead of {second}, the second ({_count(wins, 'win')}, {_count(ties, 'tie')}, "
+            f"{_count(losses, 'loss')}). "
             f"Mean accuracy of each method: {ranking}.")
     if means.iloc[0] == means.iloc[1]:
         lead = (f"**{winner} and {second} tied** for first: mean test accuracy {means.iloc[0]:.4f} over "
-                f"{_count(n, 'data set')} ({wins} wins, {ties} ties, {losses} losses). Mean accuracy of each "
+                f"{_count(n, 'data set')} ({_count(wins, 'win')}, {_count(ties, 'tie')}, "
+                f"{_count(losses, 'loss')}). Mean accuracy of each "
                 f"method: {ranking}.")
     # How sure, two ways: across data sets (a paired test, if so few can show anything) and within each
     # data set (the test split is a sample: the binomial standard error of an accuracy on n_test series).
@@ -417,7 +419,8 @@ def _summary(complete, ok, alpha):
     clear = int(((diff.abs() > 2 * se) & (diff != 0)).sum())
     within = (f"Within data sets, the gap between them exceeds twice its binomial standard error (from the "
               f"size of the test split) on {clear} of {_count(n, 'data set')}"
-              + ("." if clear == n else "; on the others another test split could reverse it."))
+              + ("." if clear == n else ", so another test split could reverse it on any of them." if clear == 0
+                 else "; on the others another test split could reverse it."))
     seeds = ok[ok["method"] == winner].groupby("dataset")["accuracy"].std().dropna()
     spread = (f" Over seeds, {winner}'s accuracy varies by {seeds.mean():.3f} (mean standard deviation)."
               if len(seeds) else "")
@@ -425,7 +428,7 @@ def _summary(complete, ok, alpha):
 
 
 def _count(n, noun):
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    return f"{n} {noun}{'' if n == 1 else 'es' if noun.endswith('s') else 's'}"
 
 
 def _label_configurations(results):
