@@ -27,7 +27,9 @@ from .vibration import (
     bandpass_sos,
     bearing_defect_frequencies,
     envelope_spectrum,
+    kurtogram,
     order_spectrum,
+    spectral_kurtosis,
 )
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "envelope_spectrum",
     "gramian_angular_field",
     "jitter",
+    "kurtogram",
     "markov_transition_field",
     "mel_filterbank",
     "mel_spectrogram",
@@ -51,6 +54,7 @@ __all__ = [
     "resampling_matrix",
     "resize_image",
     "scaling",
+    "spectral_kurtosis",
     "spectrogram",
     "stft",
     "time_warp",
