@@ -22,6 +22,7 @@ a file or standard input and prints the events as JSON lines.
 
 from ._alarm import AlarmPolicy, Event, Monitor
 from ._bearing import BearingFaultClassifier
+from ._groups import recording_windows
 from ._stream import StreamError, StreamingPredictor, WindowPrediction
 from ._windows import SlidingWindows, iter_windows
 
@@ -35,4 +36,5 @@ __all__ = [
     "StreamingPredictor",
     "WindowPrediction",
     "iter_windows",
+    "recording_windows",
 ]
