@@ -538,7 +538,7 @@ def kurtogram(x, *, sr, n_ffts=_KURTOGRAM_N_FFTS, min_bandwidth=0.0, max_frequen
         if width < min_bandwidth:
             continue
         frequencies, kurtosis = spectral_kurtosis(x, sr=sr, n_fft=n_fft)
-        inside = (frequencies - width / 2 > 0) & (frequencies + width / 2 <= top)
+        inside = (frequencies - width / 2 > 0) & (frequencies + width / 2 < top)
         if not inside.any():
             continue
         kurtosis = np.where(inside, kurtosis, -np.inf)
@@ -726,7 +726,7 @@ def bearing_features(x, *, sr, rpm, n_balls, ball_diameter, pitch_diameter, cont
     needed = math.ceil(2 * sr / ftf_hz)
     if n < needed:
         raise ValueError(
-            f"Windows must have at least {needed} timepoints to resolve the cage frequency "
+            f"x (the windows) must have at least {needed} timepoints to resolve the cage frequency "
             f"FTF={ftf_hz:.3g} Hz (two bins of sr / n_timepoints per FTF at sr={sr:g} and "
             f"rpm={low_shaft * 60:g}); got windows of {n} timepoints. Use longer windows."
         )
