@@ -220,10 +220,14 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
         """
         sr, geometry = self._check_params()
         windows = self._windows(X, reset=True)
-        y = np.asarray(y)
-        if y.ndim != 1 or len(y) != len(windows):
-            raise ValueError(f"y must hold one label per window ({len(windows)}); got an array of "
-                             f"shape {y.shape}.")
+        if y is None:
+            raise ValueError("BearingFaultClassifier requires y to be passed, but the target y is None. "
+                             "Pass one label per window.")
+        from sklearn.utils.validation import column_or_1d  # noqa: PLC0415
+
+        y = column_or_1d(y, warn=True)
+        if len(y) != len(windows):
+            raise ValueError(f"y must hold one label per window ({len(windows)}); got {len(y)} labels.")
         check_classification_targets(y)
         speeds = self._speeds(rpm, len(windows))
         found = np.unique(y)
@@ -392,7 +396,8 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
         -------
         y : ndarray of shape (n_windows,)
         """
-        return self.classes_[np.argmax(self.decision_function(X, rpm=rpm), axis=1)]
+        logits = self.decision_function(X, rpm=rpm)
+        return self.classes_[np.argmax(logits, axis=1)]
 
     def score(self, X, y, sample_weight=None, *, rpm=None):
         """Accuracy on ``(X, y)``.
