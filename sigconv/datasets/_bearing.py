@@ -306,23 +306,23 @@ def _check_range(value, name, **bounds):
     return value, value
 
 
-def _check_background(background, n_timepoints):
+def _check_background(background, n_timepoints, name="background"):
     if background is None:
         return None
     array = np.asarray(background)
     if array.dtype.kind not in "biuf":
-        raise TypeError(f"background must be an array of numbers; got dtype {array.dtype}.")
+        raise TypeError(f"{name} must be an array of numbers; got dtype {array.dtype}.")
     if array.ndim == 3 and array.shape[1] == 1:
         array = array[:, 0]
     if array.ndim != 2 or len(array) == 0 or array.shape[1] < n_timepoints:
         raise ValueError(
-            "background must be healthy windows of shape (n_windows, n_timepoints_b) or "
+            f"{name} must be healthy windows of shape (n_windows, n_timepoints_b) or "
             f"(n_windows, 1, n_timepoints_b) with n_timepoints_b >= round(sr * duration)="
             f"{n_timepoints}; got an array of shape {np.shape(background)}. Pass longer windows "
             "or a shorter duration."
         )
     if not np.all(np.isfinite(array)):
-        raise ValueError("background holds NaN or infinite values; remove those windows first.")
+        raise ValueError(f"{name} holds NaN or infinite values; remove those windows first.")
     return array.astype(np.float64)
 
 
@@ -377,7 +377,7 @@ def calibrate_bearing_model(healthy, *, sr, impulse_range=(0.5, 4.0)):
     ((4, 1, 1200), 0.0)
     """
     sr = check_float(sr, "sr", min_value=0, closed="right")
-    background = _check_background(healthy, 16)
+    background = _check_background(healthy, 16, name="healthy")
     if not isinstance(impulse_range, (tuple, list)) or len(impulse_range) != 2:
         raise TypeError(f"impulse_range must be a (low, high) pair; got impulse_range={impulse_range!r}.")
     low, high = (check_float(v, "impulse_range", min_value=0, closed="neither") for v in impulse_range)
