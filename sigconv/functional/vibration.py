@@ -712,7 +712,7 @@ def bearing_features(x, *, sr, rpm, n_balls, ball_diameter, pitch_diameter, cont
     >>> names, features = bearing_features(bunch.data[:, 0], sr=12000.0, rpm=1797.0, n_balls=9,
     ...                                    ball_diameter=7.94, pitch_diameter=39.04)
     >>> names[int(features[0].argmax())], features.shape
-    ('BPFI_1x', (1, 24))
+    ('BPFI_1x', (1, 20))
     """
     sr = check_float(sr, "sr", min_value=0.0, closed="neither")
     geometry = dict(n_balls=n_balls, ball_diameter=ball_diameter, pitch_diameter=pitch_diameter,
