@@ -138,7 +138,10 @@ def test_one_class_needs_synthetic_faults(data):
 def test_synthetic_faults_need_healthy_windows_and_string_labels(data):
     X, y, _, _ = data
     faulty = y != "healthy"
-    with pytest.raises(ValueError, match=re.escape("healthy_class must be one of the classes in y")):
+    with pytest.raises(ValueError, match=re.escape(
+            "synthetic_faults=True needs healthy windows in y (healthy_class='healthy') to build "
+            "synthetic faults on; y holds ['ball', 'inner_race', 'outer_race']. Add healthy windows "
+            "of the machine, or set healthy_class.")):
         _clf(synthetic_faults=True).fit(X[faulty], y[faulty])
     with pytest.raises(TypeError, match=re.escape(
             "y must hold string labels with synthetic_faults=True, as the synthetic classes are named "

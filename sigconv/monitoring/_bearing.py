@@ -232,6 +232,12 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
         speeds = self._speeds(rpm, len(windows))
         found = np.unique(y)
         healthy = [c for c in found if c == self.healthy_class]
+        if not healthy and self.synthetic_faults:
+            raise ValueError(
+                f"synthetic_faults=True needs healthy windows in y (healthy_class="
+                f"{self.healthy_class!r}) to build synthetic faults on; y holds "
+                f"{[_plain(c) for c in found]}. Add healthy windows of the machine, or set healthy_class."
+            )
         if not healthy:
             raise ValueError(
                 f"healthy_class must be one of the classes in y; got healthy_class="
@@ -283,11 +289,6 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
     def _synthesise(self, healthy, speeds, sr, geometry):
         from ..datasets import calibrate_bearing_model, make_bearing_vibration  # noqa: PLC0415
 
-        if len(healthy) == 0:
-            raise ValueError(
-                f"synthetic_faults=True needs healthy windows in y (label "
-                f"{self.healthy_class!r}) to build synthetic faults on; got none."
-            )
         rng = np.random.default_rng(
             self.random_state.randint(2**31 - 1) if isinstance(self.random_state, np.random.RandomState)
             else self.random_state)
