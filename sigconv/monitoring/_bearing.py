@@ -1,4 +1,8 @@
-"""A bearing fault classifier built on envelope analysis at the defect orders."""
+"""A bearing fault classifier built on envelope analysis at the defect orders.
+
+:mod:`sigconv.functional` (SciPy's signal module) is imported on call, so that importing
+:mod:`sigconv.monitoring` stays as quick as a monitor's start needs.
+"""
 
 import json
 import numbers
@@ -11,7 +15,6 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from ..functional.vibration import _check_rpm, bearing_defect_frequencies, bearing_features
 from ..validation import check_bool, check_float, check_int, check_series
 
 __all__ = ["BearingFaultClassifier"]
@@ -148,6 +151,8 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
     # checks -------------------------------------------------------------------------------
 
     def _geometry(self):
+        from ..functional.vibration import bearing_defect_frequencies  # noqa: PLC0415
+
         geometry = dict(n_balls=self.n_balls, ball_diameter=self.ball_diameter,
                         pitch_diameter=self.pitch_diameter, contact_angle=self.contact_angle)
         bearing_defect_frequencies(60.0, **geometry)  # raises for a geometry that cannot exist
@@ -176,6 +181,8 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
                     "window as rpm= (or set the estimator's rpm to a number)."
                 )
             return np.full(n_windows, float(self.rpm))
+        from ..functional.vibration import _check_rpm  # noqa: PLC0415
+
         return np.array(_check_rpm(rpm, (n_windows,)), dtype=np.float64)
 
     def _windows(self, X, reset):
@@ -194,6 +201,8 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
         return X[:, 0].astype(np.float64)
 
     def _features(self, X, rpm):
+        from ..functional.vibration import bearing_features  # noqa: PLC0415
+
         sr, geometry = self._check_params()
         windows = self._windows(X, reset=False)
         return _with_level(windows, bearing_features(windows, sr=sr, rpm=self._speeds(rpm, len(windows)),
@@ -218,6 +227,8 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
         self : BearingFaultClassifier
             The fitted classifier.
         """
+        from ..functional.vibration import bearing_features  # noqa: PLC0415
+
         sr, geometry = self._check_params()
         windows = self._windows(X, reset=True)
         if y is None:
