@@ -87,9 +87,11 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
         its windows by their fault evidence (largest fault logit minus the
         healthy logit), and the threshold is the ``1 - false_alarm_rate``
         quantile of those held-out scores. A window is called healthy unless
-        its evidence passes the threshold. With ``n`` healthy windows the
-        rate is resolved to about ``1 / (n + 1)`` only: give at least
-        ``1 / false_alarm_rate`` of them.
+        its evidence passes the threshold. The quantile is the larger of the
+        empirical one and that of a normal law fitted to the scores, which
+        extrapolates the tail when there are fewer than
+        ``1 / false_alarm_rate`` healthy windows (the empirical quantile is
+        then only their maximum).
     random_state : int, numpy.random.RandomState or None, default=None
         Seed of the synthetic windows (the logistic regression is deterministic).
 
@@ -325,7 +327,7 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
                 logits = (_with_level(windows[held], features[held], rms) - mean) / scale @ coef.T + intercept
                 scores[blocks == block] = _fault_evidence(logits, classes == self.healthy_class_)
             self.calibration_scores_ = scores
-            self.threshold_ = float(np.quantile(scores, 1.0 - float(self.false_alarm_rate), method="higher"))
+            self.threshold_ = _alarm_threshold(scores, float(self.false_alarm_rate))
         return self
 
     def _learn(self, windows, features, y, is_healthy, speeds, sr, geometry):
@@ -624,6 +626,21 @@ def _calibration_blocks(is_healthy, groups):
         return blocks
     n_blocks = min(_CALIBRATION_FOLDS, n_healthy)
     return np.arange(n_healthy) * n_blocks // n_healthy
+
+
+def _alarm_threshold(scores, rate):
+    """The larger of the empirical and the normal ``1 - rate`` quantiles of held-out healthy scores.
+
+    With fewer than ``1 / rate`` windows the empirical quantile is only their
+    largest score (about the ``1 - 1 / (n + 1)`` quantile), too low a
+    threshold; the normal quantile (mean + z * std) extrapolates the tail from
+    a few windows, the empirical one guards it where the tail is heavier.
+    """
+    from scipy.stats import norm  # noqa: PLC0415
+
+    empirical = np.quantile(scores, 1.0 - rate, method="higher")
+    normal = scores.mean() + norm.ppf(1.0 - rate) * scores.std(ddof=1)
+    return float(max(empirical, normal))
 
 
 def _fault_evidence(logits, healthy_column):
