@@ -102,6 +102,8 @@ def test_healthy_class_checked_against_y(data):
     (dict(sr=0.0), ValueError, "sr must be a number > 0.0; got sr=0.0."),
     (dict(synthetic_faults="yes"), TypeError, "synthetic_faults must be True or False; got synthetic_faults='yes' (str)."),
     (dict(C=0.0), ValueError, "C must be a number > 0.0; got C=0.0."),
+    (dict(cepstrum_prewhitening="no"), TypeError,
+     "cepstrum_prewhitening must be True or False; got cepstrum_prewhitening='no' (str)."),
     (dict(false_alarm_rate=1.0), ValueError,
      "false_alarm_rate must be a number in (0.0, 1.0) or None; got false_alarm_rate=1.0. Pass e.g. "
      "0.01 for at most 1% of healthy windows alarming, or None."),
@@ -204,6 +206,15 @@ def test_false_alarm_rate_is_controlled_on_unseen_healthy_windows():
             "false_alarm_rate needs at least 2 healthy windows to calibrate the alarm threshold on; y "
             "holds 1. Add healthy windows, or pass false_alarm_rate=None.")):
         _clf().fit(np.delete(X, one, axis=0), np.delete(y, one))
+
+
+def test_cepstrum_prewhitening_adds_the_whitened_lines(data):
+    X, y, X_test, y_test = data
+    clf = _clf(cepstrum_prewhitening=True).fit(X, y)
+    plain = len(_clf().fit(X, y).feature_names_)
+    assert clf.coef_.shape == (4, 2 * plain - 3)  # every line twice; kurtosis, SK and level once
+    assert clf.feature_names_[0].startswith("cpw_")
+    assert clf.score(X_test, y_test) >= 0.9
 
 
 def test_adapt_helps_on_another_sensor_and_resonance():

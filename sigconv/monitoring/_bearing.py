@@ -92,6 +92,10 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
         extrapolates the tail when there are fewer than
         ``1 / false_alarm_rate`` healthy windows (the empirical quantile is
         then only their maximum).
+    cepstrum_prewhitening : bool, default=False
+        Whether to add the defect lines of the cepstrum-pre-whitened window's
+        envelope (:func:`sigconv.functional.cepstrum_prewhiten`, Smith and
+        Randall 2015) to the features.
     random_state : int, numpy.random.RandomState or None, default=None
         Seed of the synthetic windows (the logistic regression is deterministic).
 
@@ -157,7 +161,7 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, *, sr, rpm, n_balls, ball_diameter, pitch_diameter, contact_angle=0.0,
                  healthy_class="healthy", synthetic_faults=False, n_synthetic=200, C=1.0,
-                 false_alarm_rate=0.01, random_state=None):
+                 false_alarm_rate=0.01, cepstrum_prewhitening=False, random_state=None):
         self.sr = sr
         self.rpm = rpm
         self.n_balls = n_balls
@@ -169,6 +173,7 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
         self.n_synthetic = n_synthetic
         self.C = C
         self.false_alarm_rate = false_alarm_rate
+        self.cepstrum_prewhitening = cepstrum_prewhitening
         self.random_state = random_state
 
     # checks -------------------------------------------------------------------------------
@@ -187,6 +192,9 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
             check_float(self.rpm, "rpm", min_value=0.0, closed="neither", allow_none=True,
                         hint="Pass one speed per window as fit(X, y, rpm=...) for a varying speed.")
         geometry = self._geometry()
+        # the features' own option, passed with the geometry to every bearing_features call
+        geometry_and_features = dict(geometry, cepstrum_prewhitening=check_bool(
+            self.cepstrum_prewhitening, "cepstrum_prewhitening"))
         check_bool(self.synthetic_faults, "synthetic_faults")
         check_int(self.n_synthetic, "n_synthetic", min_value=1)
         check_float(self.C, "C", min_value=0.0, closed="neither")
@@ -197,7 +205,7 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
                 or isinstance(self.random_state, np.random.RandomState)):
             raise TypeError("random_state must be None, an int or a numpy.random.RandomState; got "
                             f"random_state={self.random_state!r}.")
-        return sr, geometry
+        return sr, geometry_and_features
 
     def _speeds(self, rpm, n_windows):
         if rpm is None:
@@ -381,7 +389,7 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
                 continue
             bunch = make_bearing_vibration(
                 n, faults=SYNTHETIC_FAULTS, sr=sr, duration=healthy.shape[-1] / sr, rpm=rpm,
-                speed_variation=min(max(spread, 0.005), 0.5), random_state=rng, **geometry,
+                speed_variation=min(max(spread, 0.005), 0.5), random_state=rng, **self._geometry(),
                 **calibrate_bearing_model(healthy, sr=sr, impulse_range=impulse_range),
             )
             windows.append(bunch.data[:, 0].astype(np.float64))
