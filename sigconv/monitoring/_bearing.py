@@ -347,8 +347,7 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("The healthy windows of X are constant (zero RMS); pass recorded windows.")
         features = _with_level(windows, features, healthy_rms)
         if self.synthetic_faults:
-            synthetic, labels, synthetic_speeds = self._synthesise(
-                windows[is_healthy], speeds[is_healthy], sr, geometry)
+            synthetic, labels, synthetic_speeds = self._synthesise(windows[is_healthy], speeds[is_healthy], sr)
             _, extra = bearing_features(synthetic, sr=sr, rpm=synthetic_speeds, **geometry)
             features = np.concatenate([features, _with_level(synthetic, extra, healthy_rms)])
             y = np.concatenate([y.astype(object), labels.astype(object)])
@@ -372,7 +371,7 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
             intercept = np.concatenate([-intercept / 2, intercept / 2])
         return healthy_rms, mean, scale, classes, coef, intercept
 
-    def _synthesise(self, healthy, speeds, sr, geometry):
+    def _synthesise(self, healthy, speeds, sr):
         from ..datasets import calibrate_bearing_model, make_bearing_vibration  # noqa: PLC0415
 
         rng = np.random.default_rng(
