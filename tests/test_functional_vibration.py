@@ -12,6 +12,7 @@ from sigconv.functional import (
     bandpass_sos,
     bearing_defect_frequencies,
     bearing_features,
+    cepstrum_prewhiten,
     envelope_spectrum,
     kurtogram,
     order_spectrum,
@@ -257,6 +258,36 @@ def test_bearing_features_drop_lines_two_defects_share():
     # BPFO 3x (10.754 orders) and BPFI 2x (10.830) are 0.7% apart on the CWRU bearing.
     assert "BPFO_3x" not in names and "BPFI_2x" not in names
     assert {"BPFI_1x", "BPFO_1x", "2xBSF_1x", "FTF_1x", "kurtosis", "spectral_kurtosis"} <= set(names)
+
+
+def test_cepstrum_prewhiten_flattens_the_magnitude_and_keeps_the_phase():
+    # hand case: a scaled delta has a flat spectrum already; it becomes the unit delta
+    x = np.zeros(32)
+    x[5] = 3.0
+    np.testing.assert_allclose(cepstrum_prewhiten(x), np.eye(32)[5], atol=1e-12)
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=(2, 3, 101))
+    whitened = cepstrum_prewhiten(y)
+    assert whitened.shape == y.shape
+    np.testing.assert_allclose(np.abs(np.fft.rfft(whitened)), 1.0)
+    np.testing.assert_allclose(np.angle(np.fft.rfft(whitened)), np.angle(np.fft.rfft(y)), atol=1e-9)
+    np.testing.assert_array_equal(cepstrum_prewhiten(np.zeros(16)), np.zeros(16))
+
+
+def test_bearing_features_of_the_prewhitened_envelope():
+    x = _fault("ball")
+    names, plain = bearing_features(x, sr=12000.0, rpm=1797.0, **_SKF)
+    both_names, both = bearing_features(x, sr=12000.0, rpm=1797.0, cepstrum_prewhitening=True, **_SKF)
+    lines = names[:-2]
+    assert both_names == [f"cpw_{name}" for name in lines] + names
+    np.testing.assert_allclose(both[len(lines):], plain)
+    healthy = bearing_features(_fault("healthy"), sr=12000.0, rpm=1797.0, cepstrum_prewhitening=True,
+                               **_SKF)[1]
+    i = both_names.index("cpw_2xBSF_1x")
+    assert both[i] > 1.0 > healthy[i]
+    with pytest.raises(TypeError, match=re.escape(
+            "cepstrum_prewhitening must be True or False; got cepstrum_prewhitening=1 (int).")):
+        bearing_features(x, sr=12000.0, rpm=1797.0, cepstrum_prewhitening=1, **_SKF)
 
 
 def test_bearing_features_errors():

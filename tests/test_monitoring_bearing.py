@@ -7,6 +7,7 @@ import zipfile
 
 import numpy as np
 import pytest
+import scipy.stats
 from sklearn.base import clone
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, cross_val_score
 from sklearn.pipeline import make_pipeline
@@ -101,6 +102,11 @@ def test_healthy_class_checked_against_y(data):
     (dict(sr=0.0), ValueError, "sr must be a number > 0.0; got sr=0.0."),
     (dict(synthetic_faults="yes"), TypeError, "synthetic_faults must be True or False; got synthetic_faults='yes' (str)."),
     (dict(C=0.0), ValueError, "C must be a number > 0.0; got C=0.0."),
+    (dict(cepstrum_prewhitening="no"), TypeError,
+     "cepstrum_prewhitening must be True or False; got cepstrum_prewhitening='no' (str)."),
+    (dict(false_alarm_rate=1.0), ValueError,
+     "false_alarm_rate must be a number in (0.0, 1.0) or None; got false_alarm_rate=1.0. Pass e.g. "
+     "0.01 for at most 1% of healthy windows alarming, or None."),
 ])
 def test_bad_parameters_fail_before_any_work(data, params, error, message):
     X, y, _, _ = data
@@ -167,6 +173,50 @@ def test_synthetic_and_real_faults_together(data):
     assert clf.score(X_test, y_test) >= 0.8
 
 
+def test_false_alarm_rate_is_controlled_on_unseen_healthy_windows():
+    # Noisy windows, on which the most probable class alarms on most unseen healthy windows.
+    noisy = dict(duration=0.25, noise=3.0, speed_variation=0.0)
+    X, y = make_bearing_vibration(40, random_state=10, return_X_y=True, **noisy)
+    unseen = make_bearing_vibration(300, faults=("healthy",), random_state=11, **noisy).data
+    argmax = _clf(false_alarm_rate=None).fit(X, y)
+    assert argmax.threshold_ == 0.0 and argmax.calibration_scores_.shape == (0,)
+    assert np.mean(argmax.predict(unseen) != "healthy") > 0.5
+    clf = _clf(false_alarm_rate=0.1).fit(X, y)
+    assert clf.calibration_scores_.shape == (40,)
+    # the threshold is the 90% quantile of the held-out healthy scores (empirical, or normal if higher)
+    scores = clf.calibration_scores_
+    normal = scores.mean() + scipy.stats.norm.ppf(0.9) * scores.std(ddof=1)
+    assert clf.threshold_ == pytest.approx(max(np.quantile(scores, 0.9, method="higher"), normal))
+    assert np.mean(clf.calibration_scores_ > clf.threshold_) <= 0.1
+    assert np.mean(clf.predict(unseen) != "healthy") <= 0.15
+    np.testing.assert_array_equal(clf.classes_[clf.predict_proba(unseen).argmax(axis=1)], clf.predict(unseen))
+    # groups: the healthy windows of a group are held out together
+    by_group = _clf(false_alarm_rate=0.1).fit(X, y, groups=np.arange(len(y)) % 4)
+    assert by_group.threshold_ != clf.threshold_
+    with pytest.raises(ValueError, match=re.escape(
+            "groups must put the healthy windows in at least 2 groups to hold one out at a time; they "
+            "are all in one. Pass time blocks (recording_windows(..., block=...)), or groups=None.")):
+        _clf().fit(X, y, groups=np.zeros(len(y)))
+    with pytest.raises(ValueError, match=re.escape(
+            "groups must hold one group per window (160); got 3. Pass the groups of recording_windows, "
+            "or None.")):
+        _clf().fit(X, y, groups=[0, 1, 2])
+    one = np.flatnonzero(y == "healthy")[1:]
+    with pytest.raises(ValueError, match=re.escape(
+            "false_alarm_rate needs at least 2 healthy windows to calibrate the alarm threshold on; y "
+            "holds 1. Add healthy windows, or pass false_alarm_rate=None.")):
+        _clf().fit(np.delete(X, one, axis=0), np.delete(y, one))
+
+
+def test_cepstrum_prewhitening_adds_the_whitened_lines(data):
+    X, y, X_test, y_test = data
+    clf = _clf(cepstrum_prewhitening=True).fit(X, y)
+    plain = len(_clf().fit(X, y).feature_names_)
+    assert clf.coef_.shape == (4, 2 * plain - 3)  # every line twice; kurtosis, SK and level once
+    assert clf.feature_names_[0].startswith("cpw_")
+    assert clf.score(X_test, y_test) >= 0.9
+
+
 def test_adapt_helps_on_another_sensor_and_resonance():
     # Source: one sensor and resonance. Target: a sensor 5 times as sensitive, another resonance
     # and noise: the level over the source's healthy RMS shifts for every window.
@@ -175,7 +225,8 @@ def test_adapt_helps_on_another_sensor_and_resonance():
                                                 damping=0.03, duration=0.25, noise=0.4,
                                                 speed_variation=0.0)
     X_target = 5.0 * X_target
-    clf = _clf().fit(X, y)
+    # the standardisation alone: a threshold calibrated on 3 source healthy windows is not at stake
+    clf = _clf(false_alarm_rate=None).fit(X, y)
     before = clf.score(X_target, y_target)
     mean = clf.feature_mean_.copy()
     assert clf.adapt(X_target) is clf

@@ -23,10 +23,12 @@ __all__ = ["BearingFaultClassifier"]
 SYNTHETIC_FAULTS = ("inner_race", "outer_race", "ball")
 _IMPULSE_RANGES = ((1.0, 4.0), (4.0, 16.0), (16.0, 64.0))
 _FORMAT = "sigconv.monitoring.BearingFaultClassifier"
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2
 _METADATA_NAME = "estimator.json"
 _FITTED = ("classes_", "healthy_class_", "healthy_rms_", "feature_names_", "feature_mean_", "feature_scale_",
-           "coef_", "intercept_", "n_timepoints_in_", "n_features_in_", "n_channels_in_")
+           "coef_", "intercept_", "threshold_", "calibration_scores_", "n_timepoints_in_", "n_features_in_", "n_channels_in_")
+#: Time blocks of the healthy training windows that calibrate the alarm threshold in turn.
+_CALIBRATION_FOLDS = 5
 
 
 class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
@@ -77,6 +79,23 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
         Synthetic windows of each fault class with ``synthetic_faults=True``.
     C : float, default=1.0
         Inverse regularisation strength of the logistic regression, > 0.
+    false_alarm_rate : float or None, default=0.01
+        Largest fraction of healthy windows that may raise an alarm, in
+        (0, 1); None to take the most probable class. The healthy windows of
+        ``y`` are split in 5 time blocks (in the order of ``X``, or by
+        ``groups=`` of ``fit``); a model fitted without each block scores
+        its windows by their fault evidence (largest fault logit minus the
+        healthy logit), and the threshold is the ``1 - false_alarm_rate``
+        quantile of those held-out scores. A window is called healthy unless
+        its evidence passes the threshold. The quantile is the larger of the
+        empirical one and that of a normal law fitted to the scores, which
+        extrapolates the tail when there are fewer than
+        ``1 / false_alarm_rate`` healthy windows (the empirical quantile is
+        then only their maximum).
+    cepstrum_prewhitening : bool, default=False
+        Whether to add the defect lines of the cepstrum-pre-whitened window's
+        envelope (:func:`sigconv.functional.cepstrum_prewhiten`, Smith and
+        Randall 2015) to the features.
     random_state : int, numpy.random.RandomState or None, default=None
         Seed of the synthetic windows (the logistic regression is deterministic).
 
@@ -99,6 +118,13 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
         Weights of the logistic regression on standardised features.
     intercept_ : ndarray of shape (n_classes,)
         Its intercepts.
+    threshold_ : float
+        Fault evidence above which a window raises an alarm (see
+        ``false_alarm_rate``); :meth:`decision_function` adds it to the
+        healthy logit. 0.0 with ``false_alarm_rate=None``.
+    calibration_scores_ : ndarray of shape (n_healthy_windows,)
+        The held-out fault evidence of each healthy training window that set
+        ``threshold_`` (empty with ``false_alarm_rate=None``).
     n_timepoints_in_ : int
         Window length seen in ``fit``; ``n_features_in_`` is the same number.
     n_channels_in_ : int
@@ -135,7 +161,7 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, *, sr, rpm, n_balls, ball_diameter, pitch_diameter, contact_angle=0.0,
                  healthy_class="healthy", synthetic_faults=False, n_synthetic=200, C=1.0,
-                 random_state=None):
+                 false_alarm_rate=0.01, cepstrum_prewhitening=False, random_state=None):
         self.sr = sr
         self.rpm = rpm
         self.n_balls = n_balls
@@ -146,6 +172,8 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
         self.synthetic_faults = synthetic_faults
         self.n_synthetic = n_synthetic
         self.C = C
+        self.false_alarm_rate = false_alarm_rate
+        self.cepstrum_prewhitening = cepstrum_prewhitening
         self.random_state = random_state
 
     # checks -------------------------------------------------------------------------------
@@ -164,14 +192,20 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
             check_float(self.rpm, "rpm", min_value=0.0, closed="neither", allow_none=True,
                         hint="Pass one speed per window as fit(X, y, rpm=...) for a varying speed.")
         geometry = self._geometry()
+        # the features' own option, passed with the geometry to every bearing_features call
+        geometry_and_features = dict(geometry, cepstrum_prewhitening=check_bool(
+            self.cepstrum_prewhitening, "cepstrum_prewhitening"))
         check_bool(self.synthetic_faults, "synthetic_faults")
         check_int(self.n_synthetic, "n_synthetic", min_value=1)
         check_float(self.C, "C", min_value=0.0, closed="neither")
+        check_float(self.false_alarm_rate, "false_alarm_rate", min_value=0.0, max_value=1.0,
+                    closed="neither", allow_none=True,
+                    hint="Pass e.g. 0.01 for at most 1% of healthy windows alarming, or None.")
         if not (self.random_state is None or isinstance(self.random_state, numbers.Integral)
                 or isinstance(self.random_state, np.random.RandomState)):
             raise TypeError("random_state must be None, an int or a numpy.random.RandomState; got "
                             f"random_state={self.random_state!r}.")
-        return sr, geometry
+        return sr, geometry_and_features
 
     def _speeds(self, rpm, n_windows):
         if rpm is None:
@@ -210,7 +244,7 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
 
     # fitting ------------------------------------------------------------------------------
 
-    def fit(self, X, y, *, rpm=None):
+    def fit(self, X, y, *, rpm=None, groups=None):
         """Learn the fault classes from labelled windows (and synthetic ones).
 
         Parameters
@@ -221,6 +255,12 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
             Labels of any type, ``healthy_class`` among them.
         rpm : float, array-like of shape (n_windows,) or None, default=None
             Shaft speed of each window; None for the constructor's ``rpm``.
+        groups : array-like of shape (n_windows,) or None, default=None
+            Recording or time block of each window (as from
+            :func:`sigconv.monitoring.recording_windows` with ``block=``): the
+            healthy windows of a group are held out together to calibrate the
+            alarm threshold, so overlapping windows do not leak. None: 5
+            contiguous blocks of the healthy windows in the order of ``X``.
 
         Returns
         -------
@@ -241,6 +281,11 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"y must hold one label per window ({len(windows)}); got {len(y)} labels.")
         check_classification_targets(y)
         speeds = self._speeds(rpm, len(windows))
+        if groups is not None:
+            groups = column_or_1d(groups)
+            if len(groups) != len(windows):
+                raise ValueError(f"groups must hold one group per window ({len(windows)}); got "
+                                 f"{len(groups)}. Pass the groups of recording_windows, or None.")
         found = np.unique(y)
         healthy = [c for c in found if c == self.healthy_class]
         if not healthy and self.synthetic_faults:
@@ -255,49 +300,78 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
                 f"{self.healthy_class!r}, and y holds {[_plain(c) for c in found]}. Pass the label "
                 "of the healthy windows as healthy_class."
             )
+        if self.synthetic_faults and (y.dtype.kind not in "UO" or not all(isinstance(c, str) for c in found)):
+            raise TypeError(
+                "y must hold string labels with synthetic_faults=True, as the synthetic "
+                f"classes are named {list(SYNTHETIC_FAULTS)}; got labels {found.tolist()!r}."
+            )
+        is_healthy = y == healthy[0]
+        calibrate = self.false_alarm_rate is not None
+        if calibrate and is_healthy.sum() < 2:
+            raise ValueError(
+                f"false_alarm_rate needs at least 2 healthy windows to calibrate the alarm threshold "
+                f"on; y holds {int(is_healthy.sum())}. Add healthy windows, or pass false_alarm_rate=None."
+            )
+        blocks = _calibration_blocks(is_healthy, groups) if calibrate else None
         self.n_timepoints_in_ = self.n_features_in_ = int(windows.shape[-1])
         self.n_channels_in_ = 1
         names, features = bearing_features(windows, sr=sr, rpm=speeds, **geometry)
-        self.healthy_rms_ = float(np.median(np.std(windows[y == healthy[0]], axis=-1)))
-        if self.healthy_rms_ == 0:
+        self.feature_names_ = [*names, "level"]
+        self.healthy_rms_, self.feature_mean_, self.feature_scale_, self.classes_, self.coef_, self.intercept_ = (
+            self._learn(windows, features, y, is_healthy, speeds, sr, geometry))
+        self.healthy_class_ = _plain(next(c for c in self.classes_ if c == self.healthy_class))
+        self.threshold_, self.calibration_scores_ = 0.0, np.zeros(0)
+        if calibrate:
+            # Cross-fitting: each block of healthy windows is scored by a model that has not seen it,
+            # so the threshold reflects unseen healthy windows, not the fitted ones.
+            scores = np.empty(int(is_healthy.sum()))
+            healthy_index = np.flatnonzero(is_healthy)
+            for block in np.unique(blocks):
+                held = healthy_index[blocks == block]
+                keep = np.ones(len(y), dtype=bool)
+                keep[held] = False
+                rms, mean, scale, classes, coef, intercept = self._learn(
+                    windows[keep], features[keep], y[keep], is_healthy[keep], speeds[keep], sr, geometry)
+                logits = (_with_level(windows[held], features[held], rms) - mean) / scale @ coef.T + intercept
+                scores[blocks == block] = _fault_evidence(logits, classes == self.healthy_class_)
+            self.calibration_scores_ = scores
+            self.threshold_ = _alarm_threshold(scores, float(self.false_alarm_rate))
+        return self
+
+    def _learn(self, windows, features, y, is_healthy, speeds, sr, geometry):
+        """Healthy RMS, standardisation, classes and logistic weights from real (and synthetic) windows."""
+        from ..functional.vibration import bearing_features  # noqa: PLC0415
+
+        healthy_rms = float(np.median(np.std(windows[is_healthy], axis=-1)))
+        if healthy_rms == 0:
             raise ValueError("The healthy windows of X are constant (zero RMS); pass recorded windows.")
-        features = _with_level(windows, features, self.healthy_rms_)
+        features = _with_level(windows, features, healthy_rms)
         if self.synthetic_faults:
-            if y.dtype.kind not in "UO" or not all(isinstance(c, str) for c in found):
-                raise TypeError(
-                    "y must hold string labels with synthetic_faults=True, as the synthetic "
-                    f"classes are named {list(SYNTHETIC_FAULTS)}; got labels {found.tolist()!r}."
-                )
-            synthetic, labels, synthetic_speeds = self._synthesise(
-                windows[y == healthy[0]], speeds[y == healthy[0]], sr, geometry)
+            synthetic, labels, synthetic_speeds = self._synthesise(windows[is_healthy], speeds[is_healthy], sr)
             _, extra = bearing_features(synthetic, sr=sr, rpm=synthetic_speeds, **geometry)
-            extra = _with_level(synthetic, extra, self.healthy_rms_)
-            features = np.concatenate([features, extra])
+            features = np.concatenate([features, _with_level(synthetic, extra, healthy_rms)])
             y = np.concatenate([y.astype(object), labels.astype(object)])
             if all(isinstance(c, str) for c in y):
                 y = y.astype(str)
-        self.classes_ = np.unique(y)
-        if len(self.classes_) < 2:
+        classes = np.unique(y)
+        if len(classes) < 2:
             raise ValueError(
-                f"y must hold at least two classes; got only {[_plain(c) for c in self.classes_]}. "
+                f"y must hold at least two classes; got only {[_plain(c) for c in classes]}. "
                 "Add fault windows, or pass synthetic_faults=True to learn faults from the "
                 "healthy windows."
             )
-        self.healthy_class_ = _plain(next(c for c in self.classes_ if c == self.healthy_class))
-        self.feature_names_ = [*names, "level"]
-        self.feature_mean_, self.feature_scale_ = _statistics(features)
+        mean, scale = _statistics(features)
         from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
 
         model = LogisticRegression(C=float(self.C), class_weight="balanced", max_iter=5000)
-        model.fit(self._standardise(features), y)
+        model.fit((features - mean) / scale, y)
         coef, intercept = model.coef_, model.intercept_
-        if len(self.classes_) == 2:  # one logit for the second class, as two softmax logits
+        if len(classes) == 2:  # one logit for the second class, as two softmax logits
             coef = np.concatenate([-coef / 2, coef / 2])
             intercept = np.concatenate([-intercept / 2, intercept / 2])
-        self.coef_, self.intercept_ = coef, intercept
-        return self
+        return healthy_rms, mean, scale, classes, coef, intercept
 
-    def _synthesise(self, healthy, speeds, sr, geometry):
+    def _synthesise(self, healthy, speeds, sr):
         from ..datasets import calibrate_bearing_model, make_bearing_vibration  # noqa: PLC0415
 
         rng = np.random.default_rng(
@@ -314,7 +388,7 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
                 continue
             bunch = make_bearing_vibration(
                 n, faults=SYNTHETIC_FAULTS, sr=sr, duration=healthy.shape[-1] / sr, rpm=rpm,
-                speed_variation=min(max(spread, 0.005), 0.5), random_state=rng, **geometry,
+                speed_variation=min(max(spread, 0.005), 0.5), random_state=rng, **self._geometry(),
                 **calibrate_bearing_model(healthy, sr=sr, impulse_range=impulse_range),
             )
             windows.append(bunch.data[:, 0].astype(np.float64))
@@ -357,7 +431,7 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
         return (features - self.feature_mean_) / self.feature_scale_
 
     def decision_function(self, X, *, rpm=None):
-        """Logits of each class.
+        """Logits of each class, the healthy one raised by ``threshold_``.
 
         Parameters
         ----------
@@ -372,7 +446,9 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self, "coef_")
         features = self._features(X, rpm)
-        return self._standardise(features) @ self.coef_.T + self.intercept_
+        logits = self._standardise(features) @ self.coef_.T + self.intercept_
+        logits[:, self.classes_ == self.healthy_class_] += self.threshold_
+        return logits
 
     def predict_proba(self, X, *, rpm=None):
         """Probability of each class (softmax of :meth:`decision_function`).
@@ -520,8 +596,12 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
         try:
             params = {key: from_json(value) for key, value in metadata["params"].items()}
             estimator = cls(**params)
+            fitted = dict(metadata["fitted"])
+            if metadata["format_version"] == 1:  # written before the alarm threshold
+                fitted.setdefault("threshold_", 0.0)
+                fitted.setdefault("calibration_scores_", [])
             for key in _FITTED:
-                value = from_json(metadata["fitted"][key])
+                value = from_json(fitted[key])
                 setattr(estimator, key, value)
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"{path!r} is a corrupt BearingFaultClassifier file ({exc}). {hint}") from exc
@@ -537,6 +617,42 @@ def _with_level(windows, features, healthy_rms):
     """
     level = np.log(np.maximum(np.std(windows, axis=-1), 1e-300) / healthy_rms)
     return np.concatenate([features, level[:, None]], axis=1)
+
+
+def _calibration_blocks(is_healthy, groups):
+    """Block of each healthy window: its group, or one of 5 contiguous runs in the order of X."""
+    n_healthy = int(is_healthy.sum())
+    if groups is not None:
+        _, blocks = np.unique(groups[is_healthy], return_inverse=True)
+        if blocks.max() == 0:
+            raise ValueError(
+                "groups must put the healthy windows in at least 2 groups to hold one out at a "
+                "time; they are all in one. Pass time blocks (recording_windows(..., block=...)), "
+                "or groups=None."
+            )
+        return blocks
+    n_blocks = min(_CALIBRATION_FOLDS, n_healthy)
+    return np.arange(n_healthy) * n_blocks // n_healthy
+
+
+def _alarm_threshold(scores, rate):
+    """The larger of the empirical and the normal ``1 - rate`` quantiles of held-out healthy scores.
+
+    With fewer than ``1 / rate`` windows the empirical quantile is only their
+    largest score (about the ``1 - 1 / (n + 1)`` quantile), too low a
+    threshold; the normal quantile (mean + z * std) extrapolates the tail from
+    a few windows, the empirical one guards it where the tail is heavier.
+    """
+    from scipy.stats import norm  # noqa: PLC0415
+
+    empirical = np.quantile(scores, 1.0 - rate, method="higher")
+    normal = scores.mean() + norm.ppf(1.0 - rate) * scores.std(ddof=1)
+    return float(max(empirical, normal))
+
+
+def _fault_evidence(logits, healthy_column):
+    """Largest fault logit minus the healthy logit: above 0, argmax would raise an alarm."""
+    return logits[:, ~healthy_column].max(axis=1) - logits[:, healthy_column][:, 0]
 
 
 def _statistics(features):
