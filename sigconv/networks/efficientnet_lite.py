@@ -48,7 +48,7 @@ import numpy as np
 from ._checks import check_positive_int
 from ._state_dict import StateDictError, read_state_dict
 
-__all__ = ["LITE_VARIANTS", "build_efficientnet_lite", "lite_imagenet_weights"]
+__all__ = ["LITE_VARIANTS", "build_efficientnet_lite", "keras_cache_dir", "lite_imagenet_weights"]
 
 # Stages of EfficientNet-Lite (efficientnet_lite_builder.py): repeats, kernel, stride,
 # expansion, input and output channels.
@@ -213,8 +213,10 @@ def build_efficientnet_lite(variant, height, width, *, include_top=False, inputs
         raise ValueError(f"variant must be one of {sorted(LITE_VARIANTS)}. Received: variant={variant!r}")
     spec = LITE_VARIANTS[variant]
     size = (check_positive_int(height, "height"), check_positive_int(width, "width"))
+    # a model on an inner tensor of a graph starts at that graph's inputs (as keras.applications')
+    model_inputs = keras.utils.get_source_inputs(inputs) if inputs is not None else None
     if inputs is None:
-        inputs = keras.Input((*size, 3), name="input_layer")
+        inputs = model_inputs = keras.Input((*size, 3), name="input_layer")
     x = keras.layers.Rescaling(1.0 / _PIXEL_STD, offset=-_PIXEL_MEAN / _PIXEL_STD, name="stem_rescaling")(inputs)
     x = _conv_bn(x, _STEM_FILTERS, 3, 2, size, name="stem_conv")
     size = tuple(math.ceil(n / 2) for n in size)
@@ -235,18 +237,28 @@ def build_efficientnet_lite(variant, height, width, *, include_top=False, inputs
         x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
         x = keras.layers.Dropout(spec["dropout"], name="top_dropout")(x)
         x = keras.layers.Dense(_N_CLASSES, name="predictions")(x)
-    return keras.Model(inputs, x, name=variant)
+    return keras.Model(model_inputs, x, name=variant)
 
 
 # ImageNet weights ---------------------------------------------------------------------------
 
 
-def _keras_cache_dir():
-    """Keras' own cache folder for models, as ``keras.utils.get_file`` picks it."""
-    base = os.path.expanduser(os.environ.get("KERAS_HOME", os.path.join("~", ".keras")))
-    if not os.access(base, os.W_OK) and os.path.isdir(base):
-        base = os.path.join(tempfile.gettempdir(), ".keras")
-    return os.path.join(base, "models")
+def keras_cache_dir():
+    """Keras' cache folder for model weights: ``$KERAS_HOME/models``, by default ``~/.keras/models``.
+
+    ``KERAS_HOME`` is read at each call (Keras reads it once, at import),
+    then the folder Keras chose (``/tmp/.keras`` where the home folder is
+    not writable).
+    """
+    base = os.environ.get("KERAS_HOME")
+    if base is None:
+        try:
+            from keras.src.backend.config import keras_home  # private: the folder Keras uses
+        except ImportError:  # pragma: no cover - another Keras layout
+            base = os.path.join("~", ".keras")
+        else:
+            base = keras_home()
+    return os.path.join(os.path.expanduser(base), "models")
 
 
 def _source_file(variant):
@@ -343,7 +355,7 @@ def lite_imagenet_weights(variant):
         If its file was changed or damaged.
     """
     spec = LITE_VARIANTS[variant]
-    cache_dir = _keras_cache_dir()
+    cache_dir = keras_cache_dir()
     target = os.path.join(cache_dir, f"{variant}_imagenet_{spec['sha256'][:8]}.weights.h5")
     if os.path.isfile(target):
         return target
