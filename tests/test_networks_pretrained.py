@@ -5,7 +5,6 @@ import importlib.util
 import os
 import pickle
 import re
-import shutil
 import urllib.error
 import zipfile
 
