@@ -35,6 +35,7 @@ from ._checkpoint import CHECKPOINT_NAME, Checkpoint, fingerprint, read_checkpoi
 from ._context import check_distribution, distribution_scope, dtype_policy, seeded
 from ._losses import SmoothedSparseCategoricalCrossentropy
 from ._serialization import estimator_class, from_json, model_from_bytes, model_to_bytes, read_estimator_file, save_estimator
+from ._serialization import check_file_contents
 
 __all__ = ["BaseDeepClassifier", "BaseDeepEstimator", "BaseDeepRegressor", "store_params"]
 
@@ -448,6 +449,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
                 f"{os.fspath(path)!r} is a corrupt sigconv estimator file: its Keras model could "
                 f"not be loaded ({exc})."
             ) from exc
+        check_file_contents(estimator, path)
         return estimator
 
     def __sklearn_tags__(self):
