@@ -36,6 +36,7 @@ from ._context import check_distribution, distribution_scope, dtype_policy, seed
 from ._losses import SmoothedSparseCategoricalCrossentropy
 from ._serialization import estimator_class, from_json, model_from_bytes, model_to_bytes, read_estimator_file, save_estimator
 from ._serialization import check_file_contents
+from ._divergence import StopOnNonFiniteLoss, check_input_scale
 
 __all__ = ["BaseDeepClassifier", "BaseDeepEstimator", "BaseDeepRegressor", "store_params"]
 
@@ -220,7 +221,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         self._check_validation_params(params, validation_data)
         raw_X = X
         disk = _on_demand(X)
-        X = check_series(X) if disk is None else disk
+        X = check_input_scale(check_series(X)) if disk is None else disk
         n_samples = len(X)
         params["augmentation"] = self._check_augmentation(self.augmentation, n_samples)
         ragged = is_ragged(X)
@@ -672,7 +673,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
         disk = _on_demand(X)
         if disk is not None:
             return disk.check_channels(self.n_channels_in_)
-        return check_series(X, n_channels=self.n_channels_in_)
+        return check_input_scale(check_series(X, n_channels=self.n_channels_in_))
 
     def _keras_groups(self, X, views=(None,)):
         """Yield ``(indices, batch)``: the series of ``X`` grouped by padded length, for Keras.
@@ -822,7 +823,7 @@ class BaseDeepEstimator(KerasModelPickling, BaseEstimator):
             restore_checkpoint(model, checkpoint)
 
         recorder = _callbacks.Recorder(state.get("history"))
-        callbacks = [recorder]
+        callbacks = [recorder, StopOnNonFiniteLoss(type(self).__name__, X, y, params["learning_rate"])]
         if params["lr_schedule"] == "cosine":
             # before the recorder, which logs the rate each epoch starts with
             callbacks.insert(0, _callbacks.CosineDecay(params["learning_rate"], params["epochs"]))
