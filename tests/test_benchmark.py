@@ -152,7 +152,9 @@ def test_unknown_dataset_lists_the_valid_ones(tmp_path):
 
 @pytest.mark.parametrize(("kwargs", "error", "msg"), [
     ({"seeds": 0}, TypeError, "seeds must be a list of ints; got seeds=0. Use seeds=[0]."),
-    ({"seeds": [-1]}, ValueError, "seeds[0] must be an int >= 0; got seeds[0]=-1."),
+    ({"seeds": [-1]}, ValueError, "seeds[0] must be an int in [0, 4294967295]; got seeds[0]=-1."),
+    ({"seeds": [0, 2**32]}, ValueError, "seeds[1] must be an int in [0, 4294967295]; got seeds[1]=4294967296."),
+    ({"output_dir": __file__}, ValueError, f"output_dir={__file__!r} is a file, not a folder"),
     ({"epochs": 0}, ValueError, "epochs must be an int >= 1 or None; got epochs=0."),
     ({"time_budget": 0}, ValueError, "time_budget must be a number > 0 or None; got time_budget=0.0."),
     ({"backend": "theano"}, ValueError,
