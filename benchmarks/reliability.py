@@ -9,7 +9,7 @@ behaviour it must have, and the script exits with status 1 when one does not.
 nothing) in the default suite.
 
     python benchmarks/reliability.py                       # every case; rewrite docs/reliability.md
-    python benchmarks/reliability.py --quick --no-docs     # the cases that train nothing; check only
+    python benchmarks/reliability.py --quick               # the cases that train nothing; check only
 
 Writes the JSON of the observations to ``--json``
 (default ``benchmarks/results/reliability.json``).
@@ -247,7 +247,7 @@ CASES = [
     Case("training", "FCNClassifier on series of about 1e6 (large, within reach)",
          _classifier_on(1e6), "result", "probabilities from", quick=False),
     Case("training", "FCNRegressor on targets of about 1e20",
-         _regressor_on_targets(1e20), "refused", "training loss became inf at epoch 1", quick=False),
+         _regressor_on_targets(1e20), "result", "finite predictions: True", quick=False),
     Case("resume", "ResNetClassifier (default augmentation) killed after epoch 2, then resumed",
          _resume, "result", "bitwise: True", quick=False),
 ]
@@ -276,7 +276,7 @@ def _cell(text, limit=160):
 
 
 def render(observations):
-    lines = [HEADER, "| area | input | what sigconv does | as required |", "|---|---|---|---|"]
+    lines = [HEADER.rstrip() + "\n", "| area | input | what sigconv does | as required |", "|---|---|---|---|"]
     for case, (outcome, text, holds) in observations:
         lines.append(f"| {case.area} | {_cell(case.what)} | {outcome}: `{_cell(text)}` | {'yes' if holds else 'NO'} |")
     return "\n".join(lines) + "\n"
@@ -284,7 +284,8 @@ def render(observations):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="only the cases that train nothing")
+    parser.add_argument("--quick", action="store_true",
+                        help="only the cases that train nothing; the docs are not rewritten")
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/reliability.md")
     parser.add_argument("--docs", default=str(Path(__file__).resolve().parents[1] / "docs" / "reliability.md"))
     parser.add_argument("--json", default="benchmarks/results/reliability.json")
@@ -293,7 +294,7 @@ def main(argv=None):
     observations = [(case, observe(case)) for case in cases]
     for case, (outcome, text, holds) in observations:
         print(f"{'ok  ' if holds else 'FAIL'} {case.area:16} {case.what[:60]:60} {outcome}: {text[:90]}")
-    if not args.no_docs:
+    if not (args.no_docs or args.quick):  # the docs show every case
         Path(args.docs).write_text(render(observations))
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(

@@ -49,12 +49,28 @@ def test_ragged_inputs_are_checked_too():
         _tiny(LSTMClassifier).fit(ragged, y)
 
 
-def test_targets_whose_squares_overflow_stop_with_the_cause():
+@pytest.mark.parametrize("scale", [1e-6, 1e20])
+def test_regressors_train_on_targets_of_any_magnitude(scale, tmp_path):
+    """Targets of 1e20 used to train to a NaN loss and predict NaN; they are standardized now."""
+    from sigconv.estimators import load
+
     X, _ = _data()
-    y = np.random.default_rng(1).normal(size=16) * 1e20
+    y = (X[:, 0, :4].mean(axis=1) * scale).astype(np.float64)
+    reg = _tiny(FCNRegressor, epochs=3).fit(X, y)
+    predicted = reg.predict(X)
+    assert np.isfinite(predicted).all() and np.all(np.abs(predicted) < 100 * np.abs(y).max())
+    np.testing.assert_allclose(reg.target_mean_, [y.astype(np.float32).mean()], rtol=1e-6)
+    assert np.isfinite(reg.history_["loss"]).all() and reg.history_["loss"][0] < 10  # standardized units
+    reg.save(tmp_path / "reg.sigconv")
+    np.testing.assert_array_equal(load(tmp_path / "reg.sigconv").predict(X), predicted)
+
+
+def test_targets_whose_squares_overflow_are_named_when_the_loss_diverges():
+    callback = StopOnNonFiniteLoss("FCNRegressor", np.ones((4, 8, 1), np.float32),
+                                   np.full((4, 1), 3e20, np.float32), 1e-3)
     with pytest.raises(ValueError, match=re.escape(
-            "FCNRegressor's training loss became inf at epoch 1, so training stopped. The targets y reach")):
-        _tiny(FCNRegressor).fit(X, y)
+            "FCNRegressor's training loss became inf at epoch 1, so training stopped. The targets y reach 3e+20")):
+        callback.on_epoch_end(0, {"loss": float("inf")})
 
 
 def test_a_divergent_learning_rate_is_named():

@@ -37,6 +37,7 @@ from ._losses import SmoothedSparseCategoricalCrossentropy
 from ._serialization import estimator_class, from_json, model_from_bytes, model_to_bytes, read_estimator_file, save_estimator
 from ._serialization import check_file_contents
 from ._divergence import StopOnNonFiniteLoss, check_input_scale
+from ._targets import StandardizedTargets
 
 __all__ = ["BaseDeepClassifier", "BaseDeepEstimator", "BaseDeepRegressor", "store_params"]
 
@@ -1094,16 +1095,18 @@ class BaseDeepClassifier(ClassifierMixin, BaseDeepEstimator):
 
 
 
-class BaseDeepRegressor(RegressorMixin, BaseDeepEstimator):
+class BaseDeepRegressor(RegressorMixin, StandardizedTargets, BaseDeepEstimator):
     """Base class of the deep-learning regressors: real targets, one or several outputs.
 
     The network ends in a linear layer with one unit per target and is
-    trained with the mean squared error. Targets are used as given: scale
-    them (e.g. with :class:`sklearn.compose.TransformedTargetRegressor`) if
-    their magnitude is far from 1.
+    trained with the mean squared error on the standardized targets
+    (``(y - target_mean_) / target_scale_``, per output over the training
+    series; predictions are mapped back), so targets of any magnitude train
+    alike; ``history_`` losses are in standardized units.
     """
 
-    _fitted_attributes = ("n_outputs_", "_y_ndim", *BaseDeepEstimator._fitted_attributes)
+    _fitted_attributes = ("n_outputs_", "_y_ndim", "target_mean_", "target_scale_",
+                          *BaseDeepEstimator._fitted_attributes)
 
     @staticmethod
     def _loss(params):
