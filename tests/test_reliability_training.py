@@ -18,7 +18,7 @@ def _data(n=16, seed=0):
 
 def _tiny(cls, **params):
     sizes = dict(units=(3,)) if cls is LSTMClassifier else dict(filters=(4,), kernel_sizes=(3,))
-    return cls(**sizes, epochs=2, random_state=0, **params)
+    return cls(**{**sizes, "epochs": 2, "random_state": 0, **params})
 
 
 @pytest.mark.parametrize("cls", [FCNClassifier, LSTMClassifier])
