@@ -246,7 +246,7 @@ BAD_PARAMS = [
 
 @pytest.mark.parametrize("params, error, message", BAD_PARAMS, ids=lambda v: str(v)[:30])
 def test_bad_parameters_fail_before_building(monkeypatch, params, error, message):
-    monkeypatch.setattr("sigconv.estimators._base.build_network", no_build)
+    monkeypatch.setattr("sigconv.estimators._model.build_network", no_build)
     X, y = waves()
     clf = tiny(FCNClassifier, **params)
     with pytest.raises(error, match=re.escape(message)):
@@ -299,14 +299,14 @@ def test_an_ensemble_predicts_the_mean_of_its_members(cls):
 
 @pytest.mark.parametrize("cls", ENSEMBLES, ids=lambda cls: cls.__name__)
 def test_ensemble_size_is_checked(cls, monkeypatch):
-    monkeypatch.setattr("sigconv.estimators._base.build_network", no_build)
+    monkeypatch.setattr("sigconv.estimators._model.build_network", no_build)
     X, y = waves() if issubclass(cls, BaseDeepClassifier) else amplitudes()
     with pytest.raises(ValueError, match=re.escape("ensemble_size must be an int >= 1; got ensemble_size=0.")):
         tiny(cls, ensemble_size=0).fit(X, y)
 
 
 def test_validation_split_and_validation_data_are_exclusive(monkeypatch):
-    monkeypatch.setattr("sigconv.estimators._base.build_network", no_build)
+    monkeypatch.setattr("sigconv.estimators._model.build_network", no_build)
     X, y = waves()
     with pytest.raises(ValueError, match=re.escape("validation_split=0.2 and validation_data were both given")):
         tiny(FCNClassifier, validation_split=0.2).fit(X, y, validation_data=(X, y))
@@ -331,14 +331,14 @@ BAD_TARGETS = [
 
 @pytest.mark.parametrize("make_y, message", BAD_TARGETS, ids=["one-class", "nan", "length", "continuous"])
 def test_bad_targets_fail_before_building(monkeypatch, make_y, message):
-    monkeypatch.setattr("sigconv.estimators._base.build_network", no_build)
+    monkeypatch.setattr("sigconv.estimators._model.build_network", no_build)
     X, y = waves()
     with pytest.raises(ValueError, match=re.escape(message)):
         tiny(FCNClassifier).fit(X, make_y(y))
 
 
 def test_regressor_target_errors(monkeypatch):
-    monkeypatch.setattr("sigconv.estimators._base.build_network", no_build)
+    monkeypatch.setattr("sigconv.estimators._model.build_network", no_build)
     X, y = amplitudes()
     y[5] = np.inf
     with pytest.raises(ValueError, match=re.escape("y contains inf (first at sample 5; 1 in all)")):
@@ -348,7 +348,7 @@ def test_regressor_target_errors(monkeypatch):
 
 
 def test_validation_split_needs_enough_series_per_class(monkeypatch):
-    monkeypatch.setattr("sigconv.estimators._base.build_network", no_build)
+    monkeypatch.setattr("sigconv.estimators._model.build_network", no_build)
     X, y = waves(n_per_class=3)
     y = np.array(["a", "b", "c", "a", "b", "c"])
     with pytest.raises(ValueError, match=re.escape(
@@ -365,7 +365,7 @@ def test_validation_split_needs_enough_series_per_class(monkeypatch):
 
 
 def test_weight_errors(monkeypatch):
-    monkeypatch.setattr("sigconv.estimators._base.build_network", no_build)
+    monkeypatch.setattr("sigconv.estimators._model.build_network", no_build)
     X, y = waves()
     clf = tiny(FCNClassifier)
     with pytest.raises(ValueError, match=re.escape("sample_weight must have shape (20,), one weight per series; got shape (3,).")):
@@ -616,15 +616,30 @@ def test_learning_rate_schedule_in_history():
     assert clf.history_["learning_rate"] == pytest.approx([0.01, 0.0085355339, 0.005, 0.0014644661])
 
 
+def test_fit_params_are_read_only_and_replaced_by_copies():
+    from sigconv.estimators._params import FitParams
+
+    params = FitParams({"epochs": 2, "learning_rate": 1e-3})
+    changed = params.replace(learning_rate=1e-5)
+    assert dict(changed) == {"epochs": 2, "learning_rate": 1e-5} and params["learning_rate"] == 1e-3
+    with pytest.raises(TypeError):
+        params["epochs"] = 3
+    with pytest.raises(AttributeError, match=re.escape("FitParams is read-only; use replace() to get changed parameters.")):
+        params.epochs = 3
+    with pytest.raises(KeyError, match=re.escape("FitParams has no parameters ['epoch'].")):
+        params.replace(epoch=3)
+    assert pickle.loads(pickle.dumps(params)) == params
+
+
 def test_default_epochs_give_about_4000_steps_within_bounds(monkeypatch):
-    from sigconv.estimators import _base
+    from sigconv.estimators import _params
 
     # ceil(n / batch) steps per epoch; ceil(4000 / steps) epochs, clipped to [20, 300]
-    assert _base._default_epochs(50, 5) == 300  # 10 steps: 400 epochs, clipped
-    assert _base._default_epochs(613, 16) == 103  # Strawberry: 39 steps
-    assert _base._default_epochs(3601, 16) == 20  # FordA: 226 steps: 18 epochs, raised to 20
-    monkeypatch.setattr(_base, "_MIN_EPOCHS", 3)
-    monkeypatch.setattr(_base, "_STEPS", 1)
+    assert _params._default_epochs(50, 5) == 300  # 10 steps: 400 epochs, clipped
+    assert _params._default_epochs(613, 16) == 103  # Strawberry: 39 steps
+    assert _params._default_epochs(3601, 16) == 20  # FordA: 226 steps: 18 epochs, raised to 20
+    monkeypatch.setattr(_params, "_MIN_EPOCHS", 3)
+    monkeypatch.setattr(_params, "_STEPS", 1)
     X, y = waves()
     clf = tiny(FCNClassifier, epochs=None).fit(X, y)
     assert clf.n_epochs_ == 3 and clf.epochs is None
@@ -688,7 +703,7 @@ def test_auto_jit_compile_on_tensorflow_depends_on_the_network_and_the_steps(
     monkeypatch, cls, compiles_long_fits
 ):
     X, y = waves()  # 20 series: batches of 10 give 2 steps an epoch
-    monkeypatch.setattr(estimators._base, "_XLA_MIN_STEPS", 4)
+    monkeypatch.setattr(estimators._params, "_XLA_MIN_STEPS", 4)
     jax = keras.backend.backend() == "jax"
     on_tensorflow = keras.backend.backend() == "tensorflow"
     short = tiny(cls, epochs=1, batch_size=10).fit(X, y)  # 2 steps

@@ -314,3 +314,29 @@ def test_model_makes_images_batch_by_batch():
     np.testing.assert_allclose(in_batches, at_once, rtol=1e-5, atol=1e-6)
     # the layer has no trainable weights: its constants stay what the functional layer says
     assert model.layers[0].trainable_weights == []
+
+
+@pytest.mark.parametrize("scale", [1e18, 1e20, 1e37])
+@pytest.mark.parametrize(
+    "layer, transformer",
+    [
+        (L.Spectrogram(n_fft=32, hop_length=16, db=True, top_db=None), T.Spectrogram(n_fft=32, hop_length=16, db=True, top_db=None)),
+        (
+            L.Spectrogram(n_fft=32, hop_length=16, power=1.0, db=True, ref="max"),
+            T.Spectrogram(n_fft=32, hop_length=16, power=1.0, db=True, ref="max"),
+        ),
+        (L.MelSpectrogram(sr=800, n_fft=32, n_mels=10, db=True), T.MelSpectrogram(sr=800, n_fft=32, n_mels=10, db=True)),
+        (
+            L.MFCC(sr=800, n_fft=32, n_mels=12, n_mfcc=6, deltas=1, delta_width=3),
+            T.MFCC(sr=800, n_fft=32, n_mels=12, n_mfcc=6, deltas=1, delta_width=3),
+        ),
+    ],
+    ids=["spectrogram", "magnitude-max", "mel", "mfcc"],
+)
+def test_decibel_layers_of_huge_float32_series_are_finite(layer, transformer, scale):
+    # a series of ordinary size beside a huge one: each is scaled on its own
+    X = np.concatenate([SERIES[:2], (SERIES[2:] * scale).astype(np.float32)])
+    images = _numpy(layer(_keras_input(X)))
+    assert np.isfinite(images).all()
+    expected = transformer.fit_transform(X.astype(np.float64))
+    np.testing.assert_allclose(images, expected, rtol=0, atol=1e-4 * max(1.0, float(np.max(np.abs(expected)))))

@@ -280,3 +280,44 @@ def _expected_failed_checks(estimator):
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize(
+    "transformer, side", [(GramianAngularField(), 60_000), (RecurrencePlot(dimension=2), 59_999), (MarkovTransitionField(), 60_000)]
+)
+def test_images_above_the_memory_limit_are_refused_before_any_allocation(transformer, side):
+    X = np.random.default_rng(0).normal(size=(2, 60_000)).astype(np.float32)
+    size = 4 * 2 * side * side / 2**30
+    message = (
+        f"{type(transformer).__name__} would make 2 float32 images of {side} x {side} x 1: {size:.1f} GiB, above "
+        "the limit of 4.0 GiB (sigconv.transformers.get_max_image_bytes()). Set image_size (e.g. image_size=64) "
+        "for smaller images, transform fewer series at a time, or raise the limit with "
+        "sigconv.transformers.set_max_image_bytes."
+    )
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            transformer.fit(X).transform(X)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 2**20  # nothing near the size of the images was allocated
+
+
+def test_the_memory_limit_can_be_set():
+    from sigconv.transformers import get_max_image_bytes, set_max_image_bytes
+
+    X = np.random.default_rng(0).normal(size=(2, 2, 20))
+    transformer = GramianAngularField().fit(X)
+    previous = set_max_image_bytes(4 * 2 * 20 * 20 * 2 - 1)  # one byte less than the images
+    try:
+        assert get_max_image_bytes() == 6399
+        with pytest.raises(ValueError, match=re.escape("would make 2 float32 images of 20 x 20 x 2")):
+            transformer.transform(X)
+        set_max_image_bytes(6400)
+        assert transformer.transform(X).shape == (2, 20, 20, 2)
+    finally:
+        set_max_image_bytes(previous)
+    assert get_max_image_bytes() == previous == 4 * 2**30
+    with pytest.raises(ValueError, match=re.escape("n_bytes must be an int >= 1; got n_bytes=0.")):
+        set_max_image_bytes(0)

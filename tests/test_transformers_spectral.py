@@ -323,3 +323,50 @@ def test_set_output_pandas():
 def test_get_feature_names_out_counts_delta_channels():
     model = MFCC(**MFCC_PARAMS, deltas=2, flatten=True).fit(_series((2, 2, 500)))
     assert len(model.get_feature_names_out()) == model.transform(_series((2, 2, 500))).shape[1] == 13 * 16 * 6
+
+
+# Series near the top of the float32 range: their power overflows float32, their decibels do not.
+HUGE = [1e18, 1e20, 1e37]
+
+
+@pytest.mark.parametrize("scale", HUGE)
+@pytest.mark.parametrize(
+    "transformer",
+    [
+        Spectrogram(**SPEC, db=True, top_db=None),
+        Spectrogram(**SPEC, power=1.0, db=True, ref="max"),
+        MelSpectrogram(**MEL, db=True),
+        MFCC(**MFCC_PARAMS, deltas=1, delta_width=3),
+    ],
+    ids=["spectrogram", "magnitude-max", "mel", "mfcc"],
+)
+def test_decibels_of_huge_float32_series_are_finite(transformer, scale):
+    X = (_series((3, 2, 512)) * scale).astype(np.float32)
+    images = transformer.fit_transform(X)
+    assert np.isfinite(images).all()
+    # the same images as computed from the float64 series, to float32 rounding of decibels
+    expected = clone(transformer).fit_transform(X.astype(np.float64))
+    assert_allclose(images, expected, rtol=0, atol=2e-5 * max(1.0, float(np.max(np.abs(expected)))))
+
+
+def test_decibels_of_huge_series_shift_by_the_scale():
+    X = _series((2, 1, 512)).astype(np.float32)
+    transformer = Spectrogram(**SPEC, db=True, top_db=None)
+    shifted = transformer.fit_transform((X * np.float32(1e19)).astype(np.float32))
+    # power scales by 1e38 (in float64 the product is exact enough): +380 dB
+    assert_allclose(shifted, transformer.fit_transform(X.astype(np.float64)) + 380.0, rtol=0, atol=1e-3)
+
+
+def test_power_spectrogram_beyond_float32_is_refused():
+    X = (_series((2, 1, 512)) * 1e20).astype(np.float32)
+    with pytest.raises(ValueError, match=re.escape("Spectrogram images of these series exceed the float32 range")):
+        Spectrogram(**SPEC).fit_transform(X)
+    with pytest.raises(ValueError, match=re.escape("Set db=True (decibels of any finite series are finite)")):
+        MelSpectrogram(**MEL).fit_transform(X)
+
+
+def test_large_series_whose_power_fits_float32_stay_finite_without_db():
+    X = (_series((2, 1, 512)) * 1e16).astype(np.float32)
+    images = Spectrogram(**SPEC).fit_transform(X)
+    assert np.isfinite(images).all()
+    assert_allclose(images, Spectrogram(**SPEC).fit_transform(X.astype(np.float64)), rtol=1e-5)

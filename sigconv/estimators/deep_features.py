@@ -14,8 +14,9 @@ from sklearn.utils.validation import check_is_fitted
 from ..networks import BACKBONES
 from ..networks.backbones import _check_weights
 from ..validation import check_float, check_int, check_option, check_series, is_ragged
-from ._base import BaseDeepEstimator, KerasModelPickling, _find_layer, store_params
+from ._base import BaseDeepEstimator, KerasModelPickling, store_params
 from ._context import seeded
+from ._model import _find_layer
 from .image import _check_transform, build_image_front, build_transform
 
 __all__ = ["DeepFeatures"]

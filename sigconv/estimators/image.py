@@ -145,12 +145,12 @@ def build_transform(entries, image_size, n_timepoints):
 
 def _phase_params(params, phase, learning_rate=None):
     """Training parameters of one phase: its own checkpoint subdirectory, maybe its own rate."""
-    params = dict(params)
+    changes = {}
     if params["checkpoint_dir"] is not None:
-        params["checkpoint_dir"] = os.path.join(params["checkpoint_dir"], phase)
+        changes["checkpoint_dir"] = os.path.join(params["checkpoint_dir"], phase)
     if learning_rate is not None:
-        params["learning_rate"] = learning_rate
-    return params
+        changes["learning_rate"] = learning_rate
+    return params.replace(**changes)
 
 
 def build_image_front(transform, network, n_timepoints, n_channels, *, weights=None, alpha=1.0, policy=None):
@@ -278,21 +278,21 @@ class _ImageCNNMixin:
             for name in names:
                 model.get_layer(name).trainable = False
         self._compile(model, params)
-        self._image_plan = {"inputs": inputs, "blocks": blocks, "n_outputs": n_outputs}
-        return model, [keras.Model(inputs, x).layers[-1].name]
+        plan = {"inputs": inputs, "blocks": blocks, "n_outputs": n_outputs}
+        return model, [keras.Model(inputs, x).layers[-1].name], plan
 
     # training --------------------------------------------------------------------------------
 
-    def _train(self, model, X, y, weights, validation, batch_size, params, *, to_keras=None):
-        plan = self.__dict__.pop("_image_plan")
+    def _fit_model(self, model, plan, X, y, weights, validation, params, *, to_keras):
+        """Train in the phases of ``fine_tuning``; ``plan`` holds the backbone blocks of ``model``."""
         for name in ("n_blocks_", "greedy_val_losses_"):  # of an earlier greedy fit
             self.__dict__.pop(name, None)
         mode = params["fine_tuning"]
         if mode in (None, "frozen"):
-            return super()._train(model, X, y, weights, validation, batch_size, params, to_keras=to_keras)
+            return self._train(model, X, y, weights, validation, params, to_keras=to_keras)
         if mode in ("top", "full"):
-            head_history, model = super()._train(
-                model, X, y, weights, validation, batch_size, _phase_params(params, "head"), to_keras=to_keras
+            head_history, model = self._train(
+                model, X, y, weights, validation, _phase_params(params, "head"), to_keras=to_keras
             )
             blocks = plan["blocks"][-params["n_unfrozen"]:] if mode == "top" else plan["blocks"]
             for block in blocks:
@@ -302,8 +302,8 @@ class _ImageCNNMixin:
                     layer.trainable = not isinstance(layer, keras.layers.BatchNormalization)
             rate = params["backbone_learning_rate"]
             self._compile(model, params, rate)
-            tune_history, model = super()._train(
-                model, X, y, weights, validation, batch_size, _phase_params(params, "fine_tuning", rate),
+            tune_history, model = self._train(
+                model, X, y, weights, validation, _phase_params(params, "fine_tuning", rate),
                 to_keras=to_keras,
             )
             history = {
@@ -320,8 +320,8 @@ class _ImageCNNMixin:
             pooled = keras.layers.GlobalAveragePooling2D(name=f"{network}_pool")(features)
             candidate = self._add_head(keras.Model(plan["inputs"], pooled, name=network), plan["n_outputs"])
             self._compile(candidate, params)
-            history, candidate = super()._train(
-                candidate, X, y, weights, validation, batch_size, _phase_params(params, f"depth{depth}"),
+            history, candidate = self._train(
+                candidate, X, y, weights, validation, _phase_params(params, f"depth{depth}"),
                 to_keras=to_keras,
             )
             losses.append(float(np.min(history["val_loss"])))

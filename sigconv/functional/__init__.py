@@ -4,6 +4,13 @@ Every function takes series with time on the last axis (any leading axes)
 and keyword-only parameters. The transformers of :mod:`sigconv.transformers`
 and the Keras layers are thin wrappers over these functions and reuse their
 constants (windows, filterbanks, DCT and resampling matrices).
+
+Each image transform has one spec (:mod:`sigconv.functional.specs`): its
+parameters checked once, its image size, minimum length and constants, which
+come from :mod:`sigconv.functional.filters` (window, mel filterbank, DCT,
+lifter, delta filter) and :mod:`sigconv.functional.resampling`. Maths that
+is the same in NumPy and ``keras.ops`` is written once in
+:mod:`sigconv.functional.kernels`.
 """
 
 from .augmentation import jitter, scaling, time_warp, window_at, window_slice
@@ -11,11 +18,10 @@ from .gramian import gramian_angular_field
 from .markov import markov_transition_field
 from .recurrence import recurrence_plot
 from .resampling import paa, resampling_matrix, resize_image
+from .filters import dct_matrix, mel_filterbank
 from .spectral import (
     amplitude_to_db,
     delta,
-    dct_matrix,
-    mel_filterbank,
     mel_spectrogram,
     mfcc,
     power_to_db,

@@ -1,81 +1,33 @@
 """Gramian angular field: a series as the cosines of sums (or sines of differences) of angles."""
 
-import numbers
-
 import numpy as np
 
-from ..validation import check_int, check_option
+from . import kernels
+from .docstrings import fill_doc
 from .resampling import paa
+from .specs import GramianAngularFieldSpec
 
 __all__ = ["gramian_angular_field"]
 
 
-def _check_params(method, image_size, sample_range):
-    """Validated parameters of :func:`gramian_angular_field`, as a dict."""
-    method = check_option(method, "method", ("summation", "difference"))
-    image_size = check_int(
-        image_size,
-        "image_size",
-        min_value=1,
-        allow_none=True,
-        hint="Gramian angular fields are square: pass one int for both sides.",
-    )
-    if sample_range is not None:
-        message = (
-            "sample_range must be None or a (min, max) pair of numbers with "
-            f"-1 <= min < max <= 1; got sample_range={sample_range!r}."
-        )
-        if not isinstance(sample_range, (tuple, list)) or len(sample_range) != 2:
-            raise TypeError(message)
-        if not all(
-            isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) for v in sample_range
-        ):
-            raise TypeError(message)
-        low, high = float(sample_range[0]), float(sample_range[1])
-        if not -1.0 <= low < high <= 1.0:
-            raise ValueError(message)
-        sample_range = (low, high)
-    return {"method": method, "image_size": image_size, "sample_range": sample_range}
-
-
-def _polar_encoding(x, image_size, sample_range):
-    """Cosines and sines of the angles of each (reduced, rescaled) series, in float64.
-
-    ``1 - cos`` and ``1 + cos`` are computed from the distances to the
-    series maximum and minimum rather than from ``cos`` itself, so that
-    ``sin = sqrt((1 - cos) (1 + cos))`` stays accurate next to the extremes,
-    where it is most sensitive to rounding.
-    """
+def _polar_encoding(x, spec):
+    """Cosines and sines of the angles of each (reduced, rescaled) series, in float64."""
     x = np.asarray(x, dtype=np.float64)
-    if image_size is not None:
-        x = paa(x, image_size)
-    if sample_range is None:
+    if spec.image_size is not None:
+        x = paa(x, spec.image_size)
+    if spec.sample_range is None:
         low, high = (x.min(), x.max()) if x.size else (0.0, 0.0)
         if low < -1.0 or high > 1.0:
-            reduced = " (after PAA to image_size points)" if image_size is not None else ""
+            reduced = " (after PAA to image_size points)" if spec.image_size is not None else ""
             raise ValueError(
                 "With sample_range=None the series must already lie in [-1, 1]"
                 f"{reduced}; got values in [{low:.6g}, {high:.6g}]. Set "
                 "sample_range=(-1.0, 1.0) to min-max scale each series."
             )
-        cos = x
-        one_minus, one_plus = 1.0 - x, 1.0 + x
-    else:
-        low, high = sample_range
-        x_min = x.min(axis=-1, keepdims=True)
-        x_max = x.max(axis=-1, keepdims=True)
-        span = x_max - x_min
-        constant = span == 0.0
-        span = np.where(constant, 1.0, span)
-        above_min = (x - x_min) / span  # in [0, 1]
-        below_max = np.where(constant, 1.0, (x_max - x) / span)  # 1 - above_min
-        cos = low + (high - low) * above_min
-        one_plus = (1.0 + low) + (high - low) * above_min
-        one_minus = (1.0 - high) + (high - low) * below_max
-    sin = np.sqrt(np.clip(one_minus * one_plus, 0.0, 1.0))
-    return cos, sin
+    return kernels.polar_encoding(x, sample_range=spec.sample_range, xp=np)
 
 
+@fill_doc
 def gramian_angular_field(x, *, method="summation", image_size=None, sample_range=(-1.0, 1.0)):
     """Gramian angular field of each series.
 
@@ -132,11 +84,7 @@ def gramian_angular_field(x, *, method="summation", image_size=None, sample_rang
     and a GADF of zeros with the default ``sample_range`` (all angles are
     ``pi``), as in pyts.
 
-    References
-    ----------
-    .. [1] Z. Wang and T. Oates, "Encoding Time Series as Images for Visual
-       Inspection and Classification Using Tiled Convolutional Neural
-       Networks", AAAI Workshop on Trajectory-Based Behavior Analytics, 2015.
+    %(wang_oates_reference)s
 
     Examples
     --------
@@ -148,7 +96,7 @@ def gramian_angular_field(x, *, method="summation", image_size=None, sample_rang
     >>> gramian_angular_field(np.zeros((2, 3, 50)), method="difference", image_size=8).shape
     (2, 3, 8, 8)
     """
-    params = _check_params(method, image_size, sample_range)
+    spec = GramianAngularFieldSpec.create(method=method, image_size=image_size, sample_range=sample_range)
     x = np.asarray(x)
     if x.ndim < 1 or x.shape[-1] < 1:
         raise ValueError(
@@ -156,16 +104,6 @@ def gramian_angular_field(x, *, method="summation", image_size=None, sample_rang
         )
     leading = x.shape[:-1]
     x = x.reshape(-1, x.shape[-1])  # one matrix product for PAA, not one per leading index
-    cos, sin = _polar_encoding(x, params["image_size"], params["sample_range"])
-    cos = cos.astype(np.float32)
-    sin = sin.astype(np.float32)
-    # A batched matrix product with an inner dimension of 2 computes both
-    # outer products and their difference in one pass over the output.
-    if params["method"] == "summation":
-        left = np.stack([cos, sin], axis=-1)  # (..., n, 2)
-        right = np.stack([cos, -sin], axis=-2)  # (..., 2, n)
-    else:
-        left = np.stack([sin, cos], axis=-1)
-        right = np.stack([cos, -sin], axis=-2)
-    images = np.matmul(left, right)
+    cos, sin = _polar_encoding(x, spec)
+    images = kernels.gramian_product(cos, sin, method=spec.method, xp=np, dtype=np.float32)
     return images.reshape(*leading, *images.shape[-2:])

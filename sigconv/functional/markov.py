@@ -1,34 +1,20 @@
 """Markov transition field: the transition probabilities between the quantile bins of a series."""
 
 import numpy as np
-from scipy.special import ndtri
 
-from ..validation import check_int, check_option
+from .docstrings import fill_doc
 from .resampling import resampling_matrix
+from .specs import MarkovTransitionFieldSpec, float32_below
 
 __all__ = ["markov_transition_field"]
 
 
-def _check_params(n_bins, strategy, image_size):
-    """Validated parameters of :func:`markov_transition_field`, as a dict."""
-    return {
-        "n_bins": check_int(n_bins, "n_bins", min_value=2),
-        "strategy": check_option(strategy, "strategy", ("quantile", "uniform", "normal")),
-        "image_size": check_int(
-            image_size,
-            "image_size",
-            min_value=1,
-            allow_none=True,
-            hint="Markov transition fields are square: pass one int for both sides.",
-        ),
-    }
-
-
-def _bin_edges(x, n_bins, strategy):
+def _bin_edges(x, spec):
     """Inner bin edges of each series: float64 of shape (n_series, n_bins - 1) or (n_bins - 1,)."""
-    if strategy == "normal":
-        return ndtri(np.linspace(0.0, 1.0, n_bins + 1)[1:-1])
-    if strategy == "uniform":
+    n_bins = spec.n_bins
+    if spec.strategy == "normal":
+        return spec.normal_edges()
+    if spec.strategy == "uniform":
         # pyts's (numba) linspace: min + i * ((max - min) / n_bins)
         x_min = x.min(axis=-1, keepdims=True).astype(np.float64)
         x_max = x.max(axis=-1, keepdims=True).astype(np.float64)
@@ -36,12 +22,7 @@ def _bin_edges(x, n_bins, strategy):
         return x_min + np.arange(1, n_bins) * step
     # numpy.percentile(x, linspace(0, 100, n_bins + 1)[1:-1], axis=-1), linear
     # interpolation in float64, from one sort (faster than a multi-rank partition)
-    n_timepoints = x.shape[-1]
-    quantiles = np.linspace(0.0, 100.0, n_bins + 1)[1:-1] / 100
-    position = (n_timepoints - 1) * quantiles
-    below = np.floor(position).astype(np.intp)
-    above = np.minimum(below + 1, n_timepoints - 1)
-    fraction = position - below
+    below, above, fraction = spec.quantile_positions(x.shape[-1])
     ordered = np.sort(x, axis=-1)
     low = ordered[:, below].astype(np.float64)
     high = ordered[:, above].astype(np.float64)
@@ -50,19 +31,11 @@ def _bin_edges(x, n_bins, strategy):
     return np.where(fraction >= 0.5, high - diff * (1.0 - fraction), low + diff * fraction)
 
 
-def _float32_below(edges):
-    """Largest float32 <= each edge: for float32 ``v``, ``v > edge`` iff ``v > it``."""
-    rounded = edges.astype(np.float32)
-    high = rounded.astype(np.float64) > edges
-    rounded[high] = np.nextafter(rounded[high], np.float32(-np.inf))
-    return rounded
-
-
 def _digitize(x, edges):
     """Bin of each point: the number of edges strictly below it (``searchsorted(side='left')``)."""
     n_bins = edges.shape[-1] + 1
     if x.dtype == np.float32:
-        edges = _float32_below(edges)
+        edges = float32_below(edges)
     edges = np.broadcast_to(edges, (len(x), n_bins - 1))
     bins = np.zeros(x.shape, dtype=np.uint8 if n_bins <= 256 else np.intp)
     for k in range(n_bins - 1):
@@ -110,6 +83,7 @@ def _bin_fractions(bins, n_bins, image_size):
     return fractions.reshape(n_series, image_size, n_bins)
 
 
+@fill_doc
 def markov_transition_field(x, *, n_bins=5, strategy="quantile", image_size=None):
     """Markov transition field of each series.
 
@@ -167,11 +141,7 @@ def markov_transition_field(x, *, n_bins=5, strategy="quantile", image_size=None
     merges only equal ones. A constant series has all its points in the
     first bin and a field of ones.
 
-    References
-    ----------
-    .. [1] Z. Wang and T. Oates, "Encoding Time Series as Images for Visual
-       Inspection and Classification Using Tiled Convolutional Neural
-       Networks", AAAI Workshop on Trajectory-Based Behavior Analytics, 2015.
+    %(wang_oates_reference)s
 
     Examples
     --------
@@ -188,8 +158,8 @@ def markov_transition_field(x, *, n_bins=5, strategy="quantile", image_size=None
     >>> markov_transition_field(np.random.default_rng(0).normal(size=(4, 100)), image_size=10).shape
     (4, 10, 10)
     """
-    params = _check_params(n_bins, strategy, image_size)
-    n_bins, image_size = params["n_bins"], params["image_size"]
+    spec = MarkovTransitionFieldSpec.create(n_bins=n_bins, strategy=strategy, image_size=image_size)
+    n_bins, image_size = spec.n_bins, spec.image_size
     x = np.asarray(x)
     if x.ndim < 1 or x.shape[-1] < 2:
         raise ValueError(
@@ -200,7 +170,7 @@ def markov_transition_field(x, *, n_bins=5, strategy="quantile", image_size=None
         x = x.astype(np.float64)
     leading, n_timepoints = x.shape[:-1], x.shape[-1]
     series = x.reshape(-1, n_timepoints)
-    bins = _digitize(series, _bin_edges(series, n_bins, params["strategy"]))
+    bins = _digitize(series, _bin_edges(series, spec))
     transitions = _transition_matrices(bins, n_bins).astype(np.float32)
     if image_size is None or image_size == n_timepoints:
         rows = np.take_along_axis(transitions, bins[:, :, None], axis=1)  # (n, L, n_bins)

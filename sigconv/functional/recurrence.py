@@ -1,100 +1,19 @@
 """Recurrence plot: distances between the time-delay embedded states of a series."""
 
-import numbers
-
 import numpy as np
 
-from ..validation import check_float, check_int, check_option
+from . import kernels
+from .docstrings import fill_doc
 from .resampling import paa
+from .specs import RecurrencePlotSpec, float32_above, percentile_ranks
 
 __all__ = ["recurrence_plot"]
-
-_THRESHOLDS = (None, "absolute", "point", "distance")
-
-
-def _check_params(dimension, time_delay, threshold, epsilon, percentage, image_size):
-    """Validated parameters of :func:`recurrence_plot`, as a dict."""
-    dimension = check_int(dimension, "dimension", min_value=1)
-    time_delay = check_int(time_delay, "time_delay", min_value=1)
-    if isinstance(threshold, numbers.Real) and not isinstance(threshold, (bool, np.bool_)):
-        raise ValueError(
-            "threshold must be one of {None, 'absolute', 'point', 'distance'}; got "
-            f"threshold={threshold!r}. For a fixed recurrence radius (a number "
-            f"threshold in pyts), pass threshold='absolute', epsilon={threshold!r}."
-        )
-    threshold = check_option(threshold, "threshold", _THRESHOLDS)
-    if threshold == "absolute":
-        if epsilon is None:
-            raise ValueError(
-                "threshold='absolute' needs epsilon, the distance below which two "
-                "states recur; got epsilon=None. Pass a positive epsilon."
-            )
-        epsilon = check_float(epsilon, "epsilon", min_value=0.0, closed="right")
-    elif epsilon is not None:
-        raise ValueError(
-            "epsilon is only used with threshold='absolute'; got "
-            f"epsilon={epsilon!r} with threshold={threshold!r}. Remove epsilon "
-            "or set threshold='absolute'."
-        )
-    percentage = check_float(percentage, "percentage", min_value=0.0, max_value=100.0, closed="right")
-    image_size = check_int(
-        image_size,
-        "image_size",
-        min_value=1,
-        allow_none=True,
-        hint="Recurrence plots are square: pass one int for both sides.",
-    )
-    return {
-        "dimension": dimension,
-        "time_delay": time_delay,
-        "threshold": threshold,
-        "epsilon": epsilon,
-        "percentage": percentage,
-        "image_size": image_size,
-    }
 
 
 # Series are processed in blocks whose scratch arrays (about this many float32
 # elements) stay in the CPU cache: each pass over them then costs cache, not
 # memory, bandwidth.
 _BLOCK_ELEMENTS = 2**18
-
-
-def _n_states(n_timepoints, dimension, time_delay):
-    return n_timepoints - (dimension - 1) * time_delay
-
-
-def _distances(x, dimension, time_delay, out):
-    """Euclidean distances between the embedded states of float32 ``x`` (n, L), into ``out``.
-
-    The squared differences ``E[i, j] = (x_i - x_j)**2`` are computed once;
-    coordinate ``k`` of the embedding adds the block of ``E`` shifted by
-    ``k * time_delay`` along its diagonal, so no ``(n, L, L, dimension)``
-    array is ever built.
-    """
-    if dimension == 1:
-        np.subtract(x[:, :, None], x[:, None, :], out=out)
-        return np.abs(out, out=out)
-    n_states = out.shape[-1]
-    squares = np.subtract(x[:, :, None], x[:, None, :])
-    np.square(squares, out=squares)
-    np.add(
-        squares[:, :n_states, :n_states],
-        squares[:, time_delay : time_delay + n_states, time_delay : time_delay + n_states],
-        out=out,
-    )
-    for k in range(2, dimension):
-        shift = k * time_delay
-        out += squares[:, shift : shift + n_states, shift : shift + n_states]
-    return np.sqrt(out, out=out)
-
-
-def _float32_above(value):
-    """Smallest float32 >= ``value`` (float64): for float32 ``d``, ``d < value`` iff ``d < it``."""
-    rounded = value.astype(np.float32)
-    low = rounded.astype(np.float64) < value
-    rounded[low] = np.nextafter(rounded[low], np.float32(np.inf))
-    return rounded
 
 
 def _percentile(dist, percentage):
@@ -106,10 +25,7 @@ def _percentile(dist, percentage):
     """
     n_plots, n_states = dist.shape[0], dist.shape[-1]
     n_values = n_states * n_states
-    position = (n_values - 1) * (percentage / 100.0)  # numpy's virtual index
-    below = int(np.floor(position))
-    above = min(below + 1, n_values - 1)
-    fraction = position - below
+    below, above, fraction = percentile_ranks(n_values, percentage)
     # rank in the full plot -> rank in the triangle (None: a diagonal zero)
     ranks = [None if r < n_states else (r - n_states) // 2 for r in (below, above)]
     low = high = np.zeros(n_plots)
@@ -128,30 +44,32 @@ def _percentile(dist, percentage):
     return low + (high - low) * fraction
 
 
-def _recurrence_plots(series, params, out):
+def _recurrence_plots(series, spec, out):
     """Plots of float32 series (n, L) into ``out`` (n, n_states, n_states), block by block."""
     n_series, n_timepoints = series.shape
     block = max(1, _BLOCK_ELEMENTS // (n_timepoints * n_timepoints))
-    threshold = params["threshold"]
+    threshold = spec.threshold
     for start in range(0, n_series, block):
-        dist = _distances(
-            series[start : start + block], params["dimension"], params["time_delay"],
-            out[start : start + block],
+        dist = out[start : start + block]
+        dist[...] = kernels.embedding_distances(
+            series[start : start + block], dimension=spec.dimension, time_delay=spec.time_delay,
+            n_states=out.shape[-1], xp=np,
         )
         if threshold is None:
             continue
         if threshold == "absolute":
-            limit = np.full(len(dist), params["epsilon"])
+            limit = np.full(len(dist), spec.epsilon)
         elif threshold == "point":
-            limit = _percentile(dist, params["percentage"])
+            limit = _percentile(dist, spec.percentage)
         else:
             largest = dist.reshape(len(dist), -1).max(axis=-1).astype(np.float64)
-            limit = params["percentage"] / 100 * largest
+            limit = spec.percentage / 100 * largest
         # bool -> float32 written in place: no second (n, L, L) array
-        np.less(dist, _float32_above(limit)[:, None, None], out=dist)
+        np.less(dist, float32_above(limit)[:, None, None], out=dist)
     return out
 
 
+@fill_doc
 def recurrence_plot(
     x,
     *,
@@ -226,10 +144,7 @@ def recurrence_plot(
     ``dimension`` shifted blocks of one ``(n, L, L)`` array of squared
     differences, in float32.
 
-    References
-    ----------
-    .. [1] J.-P. Eckmann, S. Oliffson Kamphorst and D. Ruelle, "Recurrence
-       Plots of Dynamical Systems", Europhysics Letters 4(9), 973-977, 1987.
+    %(eckmann_reference)s
 
     Examples
     --------
@@ -246,28 +161,23 @@ def recurrence_plot(
     >>> recurrence_plot(np.zeros((2, 100)), dimension=3, time_delay=2, image_size=16).shape
     (2, 16, 16)
     """
-    params = _check_params(dimension, time_delay, threshold, epsilon, percentage, image_size)
-    dimension, time_delay = params["dimension"], params["time_delay"]
+    spec = RecurrencePlotSpec.create(
+        dimension=dimension, time_delay=time_delay, threshold=threshold, epsilon=epsilon,
+        percentage=percentage, image_size=image_size,
+    )
     x = np.asarray(x)
     if x.ndim < 1 or x.shape[-1] < 1:
         raise ValueError(
             f"x must have at least one timepoint on its last axis; got x.shape={x.shape}."
         )
-    span = (dimension - 1) * time_delay
     leading = x.shape[:-1]
     x = x.reshape(-1, x.shape[-1])  # one matrix product for PAA, not one per leading index
-    if params["image_size"] is not None:
-        x = paa(x, params["image_size"] + span)
-    elif x.shape[-1] < span + 1:
-        raise ValueError(
-            "Series are too short for the embedding: dimension=%d and time_delay=%d "
-            "need n_timepoints >= (dimension - 1) * time_delay + 1 = %d; got "
-            "n_timepoints=%d. Lower dimension or time_delay, or set image_size."
-            % (dimension, time_delay, span + 1, x.shape[-1])
-        )
-    n_timepoints = x.shape[-1]
+    if spec.image_size is not None:
+        x = paa(x, spec.reduced_length(x.shape[-1]))
+    else:
+        spec.check_length(x.shape[-1])
     series = np.ascontiguousarray(x, dtype=np.float32)
-    n_states = _n_states(n_timepoints, dimension, time_delay)
+    n_states = spec.side(series.shape[-1])
     out = np.empty((len(series), n_states, n_states), dtype=np.float32)
-    _recurrence_plots(series, params, out)
+    _recurrence_plots(series, spec, out)
     return out.reshape(*leading, n_states, n_states)

@@ -15,19 +15,20 @@ Two choices differ from librosa on purpose:
   so every series and channel of a batch is treated as librosa treats one 1D
   signal (librosa clips relative to the maximum of the whole batch).
 
-Filterbanks and DCT matrices are their own functions, cached and read-only, so
-the Keras layers reuse the same constants.
+The window, filterbank, DCT, lifter and delta filter are the functions of
+:mod:`sigconv.functional.filters`, cached and read-only, so the Keras layers
+reuse the same constants; the parameters are checked by the specs of
+:mod:`sigconv.functional.specs`.
 """
-
-import functools
-import numbers
 
 import numpy as np
 import scipy.fft
-import scipy.signal
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..validation import check_bool, check_float, check_int, check_option
+from . import kernels
+from .docstrings import fill_doc
+from .filters import dct_matrix, mel_filterbank
+from .specs import MFCCSpec, MelSpectrogramSpec, SpectrogramSpec, STFTSpec, check_db_params, check_delta_params
 
 __all__ = [
     "stft",
@@ -41,128 +42,10 @@ __all__ = [
     "delta",
 ]
 
-_PAD_MODES = ("constant", "edge", "reflect", "symmetric")
-_MEL_NORMS = ("slaney", None)
-_DCT_TYPES = (1, 2, 3)
-_DCT_NORMS = ("ortho", None)
-
 # The windowed frames of one chunk hold at most this many elements (4 MiB in
 # float32): work arrays of a chunk stay in cache (measured fastest between 2**19
 # and 2**20 on 200 series of 16,000 samples) and memory is bounded for any batch.
 _FRAME_CHUNK_ELEMENTS = 2**20
-
-
-# --------------------------------------------------------------------------------------
-# Parameter checks shared with sigconv.transformers.spectral
-# --------------------------------------------------------------------------------------
-
-
-def _check_stft_params(*, n_fft, hop_length, win_length, window, center, pad_mode):
-    """Validate the STFT parameters; return them with the defaults resolved."""
-    n_fft = check_int(n_fft, "n_fft", min_value=2)
-    win_length = check_int(
-        win_length,
-        "win_length",
-        min_value=1,
-        max_value=n_fft,
-        allow_none=True,
-        hint="The window is zero-padded to n_fft samples, so it cannot be longer than n_fft.",
-    )
-    if win_length is None:
-        win_length = n_fft
-    if hop_length is None:
-        if win_length // 4 < 1:
-            raise ValueError(
-                f"hop_length=None means win_length // 4, which is 0 for win_length="
-                f"{win_length}; set hop_length to an int >= 1."
-            )
-        hop_length = win_length // 4
-    else:
-        hop_length = check_int(hop_length, "hop_length", min_value=1, allow_none=True)
-    _window(window, win_length, n_fft)  # raises for a window scipy does not know
-    center = check_bool(center, "center")
-    pad_mode = check_option(pad_mode, "pad_mode", _PAD_MODES)
-    return {
-        "n_fft": n_fft,
-        "hop_length": hop_length,
-        "win_length": win_length,
-        "window": window,
-        "center": center,
-        "pad_mode": pad_mode,
-    }
-
-
-def _check_mel_params(*, sr, n_fft, n_mels, fmin, fmax, htk, norm, norm_name="norm"):
-    """Validate the mel filterbank parameters; return them as keyword arguments."""
-    sr = check_float(sr, "sr", min_value=0.0, closed="neither")
-    n_fft = check_int(n_fft, "n_fft", min_value=2)
-    n_mels = check_int(n_mels, "n_mels", min_value=1)
-    nyquist = sr / 2
-    fmin = check_float(fmin, "fmin", min_value=0.0, max_value=nyquist, closed="left")
-    fmax = check_float(
-        fmax,
-        "fmax",
-        min_value=fmin,
-        max_value=nyquist,
-        closed="right",
-        allow_none=True,
-        hint="fmax must be above fmin and at most the Nyquist frequency sr / 2.",
-    )
-    htk = check_bool(htk, "htk")
-    norm = check_option(norm, norm_name, _MEL_NORMS)
-    return {"sr": sr, "n_fft": n_fft, "n_mels": n_mels, "fmin": fmin, "fmax": fmax, "htk": htk, "norm": norm}
-
-
-def _check_power(power):
-    return check_float(power, "power", min_value=0.0, closed="neither")
-
-
-def _check_db_params(*, ref, amin, top_db):
-    if isinstance(ref, str):
-        if ref != "max":
-            raise ValueError(f"ref must be a positive number or 'max'; got ref={ref!r}.")
-    elif isinstance(ref, (bool, np.bool_)) or not isinstance(ref, numbers.Real):
-        raise TypeError(f"ref must be a positive number or 'max'; got ref={ref!r} ({type(ref).__name__}).")
-    else:
-        if not (np.isfinite(ref) and ref > 0):
-            raise ValueError(f"ref must be a positive number or 'max'; got ref={ref!r}.")
-        ref = float(ref)
-    amin = check_float(amin, "amin", min_value=0.0, closed="neither")
-    top_db = check_float(top_db, "top_db", min_value=0.0, allow_none=True)
-    return ref, amin, top_db
-
-
-def _check_mfcc_params(*, n_mfcc, n_mels, dct_type, norm, lifter, top_db):
-    n_mfcc = check_int(n_mfcc, "n_mfcc", min_value=1, max_value=n_mels, hint="n_mfcc cannot exceed n_mels.")
-    dct_type = check_option(dct_type, "dct_type", _DCT_TYPES)
-    norm = check_option(norm, "norm", _DCT_NORMS)
-    if dct_type == 1 and n_mels < 2:
-        raise ValueError(f"dct_type=1 needs n_mels >= 2; got n_mels={n_mels}. Use dct_type=2 or more mel bands.")
-    lifter = check_float(lifter, "lifter", min_value=0.0)
-    top_db = check_float(top_db, "top_db", min_value=0.0, allow_none=True)
-    return {"n_mfcc": n_mfcc, "dct_type": dct_type, "norm": norm, "lifter": lifter, "top_db": top_db}
-
-
-def _check_delta_params(*, width, order, width_name="width"):
-    width = check_int(width, width_name, min_value=3)
-    if width % 2 != 1:
-        raise ValueError(f"{width_name} must be an odd int >= 3; got {width_name}={width}.")
-    order = check_int(order, "order", min_value=1)
-    return width, order
-
-
-def _check_length(n_timepoints, n_fft):
-    if n_fft > n_timepoints:
-        raise ValueError(
-            f"n_fft must be an int in [2, n_timepoints={n_timepoints}]; got n_fft={n_fft}. "
-            "Use a smaller n_fft or pad the series."
-        )
-
-
-def _n_frames(n_timepoints, *, n_fft, hop_length, center, **_):
-    """Number of STFT frames of a series of ``n_timepoints`` samples (librosa's count)."""
-    padded = n_timepoints + 2 * (n_fft // 2) if center else n_timepoints
-    return 1 + (padded - n_fft) // hop_length
 
 
 def _as_series(x, name="x"):
@@ -177,155 +60,21 @@ def _as_series(x, name="x"):
     return x
 
 
-# --------------------------------------------------------------------------------------
-# Constants: window, mel filterbank, DCT matrix
-# --------------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=32)
-def _window_cached(window, win_length, n_fft):
-    values = scipy.signal.get_window(window, win_length, fftbins=True)
-    left = (n_fft - win_length) // 2
-    padded = np.zeros(n_fft)
-    padded[left : left + win_length] = values
-    padded.flags.writeable = False
-    return padded
-
-
-def _window(window, win_length, n_fft, dtype=np.float64):
-    """``get_window(window, win_length)`` zero-padded (centred) to ``n_fft``, as librosa does."""
-    message = (
-        "window must be a window name or a (name, parameter, ...) tuple that "
-        "scipy.signal.get_window accepts, e.g. 'hann' or ('kaiser', 8.0); "
-        f"got window={window!r}"
-    )
-    if not (isinstance(window, str) or (isinstance(window, tuple) and window and isinstance(window[0], str))):
-        raise TypeError(f"{message}.")
-    try:
-        values = _window_cached(window, win_length, n_fft)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"{message} (scipy: {exc})") from exc
-    return values.astype(dtype, copy=False)
-
-
-@functools.lru_cache(maxsize=32)
-def _mel_filterbank_cached(sr, n_fft, n_mels, fmin, fmax, htk, norm):
-    import librosa  # lazy: librosa imports numba, which `import sigconv` must not
-
-    weights = librosa.filters.mel(
-        sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm, dtype=np.float32
-    )
-    weights.flags.writeable = False
-    return weights
-
-
-def mel_filterbank(*, sr, n_fft, n_mels=128, fmin=0.0, fmax=None, htk=False, norm="slaney"):
-    """Mel filterbank: the matrix that maps STFT bins to mel bands.
-
-    Parameters
-    ----------
-    sr : float
-        Sampling rate of the series, in Hz.
-    n_fft : int
-        FFT length; the filterbank has ``1 + n_fft // 2`` columns.
-    n_mels : int, default=128
-        Number of mel bands.
-    fmin : float, default=0.0
-        Lowest frequency, in Hz, in ``[0, sr / 2)``.
-    fmax : float or None, default=None
-        Highest frequency, in Hz, in ``(fmin, sr / 2]``; None means ``sr / 2``.
-    htk : bool, default=False
-        Use the HTK mel scale instead of Slaney's.
-    norm : {"slaney", None}, default="slaney"
-        "slaney" divides each triangle by its width in Hz (constant energy per
-        band); None leaves the triangles with peak 1.
-
-    Returns
-    -------
-    weights : ndarray of shape (n_mels, 1 + n_fft // 2)
-        float32, read-only (cached: the same parameters return the same array).
-        ``weights @ S`` maps a spectrogram ``S`` to mel bands.
-
-    See Also
-    --------
-    mel_spectrogram : Apply it to the power spectrogram of series.
-
-    Notes
-    -----
-    This is ``librosa.filters.mel`` with the same parameters. Too many bands
-    for the frequency resolution leave some filters empty; librosa warns then.
-
-    Examples
-    --------
-    >>> from sigconv.functional import mel_filterbank
-    >>> mel_filterbank(sr=16000, n_fft=512, n_mels=40).shape
-    (40, 257)
-    """
-    params = _check_mel_params(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm)
-    return _mel_filterbank_cached(**params)
-
-
-@functools.lru_cache(maxsize=32)
-def _dct_matrix_cached(n_mfcc, n_mels, dct_type, norm):
-    matrix = scipy.fft.dct(np.eye(n_mels), type=dct_type, norm=norm, axis=0)[:n_mfcc]
-    matrix = np.ascontiguousarray(matrix)
-    matrix.flags.writeable = False
-    return matrix
-
-
-def dct_matrix(n_mfcc, n_mels, *, dct_type=2, norm="ortho"):
-    """The discrete cosine transform that turns log-mel bands into cepstral coefficients.
-
-    Parameters
-    ----------
-    n_mfcc : int
-        Number of coefficients kept, in ``[1, n_mels]``.
-    n_mels : int
-        Number of mel bands (length of the transformed axis).
-    dct_type : {1, 2, 3}, default=2
-        DCT type, as in :func:`scipy.fft.dct`.
-    norm : {"ortho", None}, default="ortho"
-        "ortho" for the orthonormal DCT; None for scipy's unnormalised one.
-
-    Returns
-    -------
-    matrix : ndarray of shape (n_mfcc, n_mels)
-        float64, read-only. ``matrix @ S`` equals
-        ``scipy.fft.dct(S, type=dct_type, norm=norm, axis=-2)[..., :n_mfcc, :]``.
-
-    See Also
-    --------
-    mfcc : Mel-frequency cepstral coefficients of series.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sigconv.functional import dct_matrix
-    >>> D = dct_matrix(3, 4)
-    >>> D.shape
-    (3, 4)
-    >>> np.allclose(D @ D.T, np.eye(3))  # orthonormal rows
-    True
-    """
-    n_mels = check_int(n_mels, "n_mels", min_value=1)
-    params = _check_mfcc_params(n_mfcc=n_mfcc, n_mels=n_mels, dct_type=dct_type, norm=norm, lifter=0.0, top_db=None)
-    return _dct_matrix_cached(params["n_mfcc"], n_mels, params["dct_type"], params["norm"])
-
 
 # --------------------------------------------------------------------------------------
 # The batched STFT engine
 # --------------------------------------------------------------------------------------
 
 
-def _stft_apply(x, params, finish, out_width, out_dtype):
+def _stft_apply(x, stft, finish, out_width, out_dtype):
     """Run the STFT of series ``x`` chunk by chunk and ``finish`` each chunk.
 
     Parameters
     ----------
     x : ndarray of shape (..., n_timepoints)
         float32 or float64 series, at least ``n_fft`` samples long.
-    params : dict
-        Output of :func:`_check_stft_params`.
+    stft : STFTSpec
+        The framing.
     finish : callable
         ``finish(Z, out)`` gets the frame-major STFT ``Z`` of a chunk, complex
         of shape ``(n_rows, n_frames, 1 + n_fft // 2)``, and writes its result
@@ -337,22 +86,22 @@ def _stft_apply(x, params, finish, out_width, out_dtype):
     out : ndarray of shape (..., n_frames, out_width)
         Frame-major (time before frequency), C-contiguous.
     """
-    n_fft = params["n_fft"]
-    hop_length = params["hop_length"]
+    n_fft = stft.n_fft
+    hop_length = stft.hop_length
     n_timepoints = x.shape[-1]
-    _check_length(n_timepoints, n_fft)
-    n_frames = _n_frames(n_timepoints, **params)
+    stft.check_length(n_timepoints)
+    n_frames = stft.n_frames(n_timepoints)
     leading = x.shape[:-1]
     rows = x.reshape(-1, n_timepoints)
     out = np.empty((rows.shape[0], n_frames, out_width), dtype=out_dtype)
-    window = _window(params["window"], params["win_length"], n_fft, dtype=x.dtype)
+    window = stft.window_values(dtype=x.dtype)
     chunk = max(1, min(rows.shape[0], _FRAME_CHUNK_ELEMENTS // (n_frames * n_fft)))
     windowed = np.empty((chunk, n_frames, n_fft), dtype=x.dtype)  # reused by every chunk
     half = n_fft // 2
     for start in range(0, rows.shape[0], chunk):
         block = rows[start : start + chunk]
-        if params["center"]:
-            block = np.pad(block, ((0, 0), (half, half)), mode=params["pad_mode"])
+        if stft.center:
+            block = np.pad(block, ((0, 0), (half, half)), mode=stft.pad_mode)
         frames = sliding_window_view(block, n_fft, axis=-1)[:, : (n_frames - 1) * hop_length + 1 : hop_length]
         frames = np.multiply(frames, window, out=windowed[: len(block)])
         spectrum = scipy.fft.rfft(frames, axis=-1, workers=-1)
@@ -441,7 +190,7 @@ def stft(x, *, n_fft=2048, hop_length=None, win_length=None, window="hann", cent
     >>> D.shape, D.dtype
     ((9, 17), dtype('complex64'))
     """
-    params = _check_stft_params(
+    spec = STFTSpec.create(
         n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window, center=center, pad_mode=pad_mode
     )
     x = _as_series(x)
@@ -450,13 +199,12 @@ def stft(x, *, n_fft=2048, hop_length=None, win_length=None, window="hann", cent
     def finish(spectrum, out):
         out[...] = spectrum
 
-    n_bins = 1 + params["n_fft"] // 2
-    return _frames_last(_stft_apply(x, params, finish, n_bins, complex_dtype))
+    return _frames_last(_stft_apply(x, spec, finish, spec.n_bins, complex_dtype))
 
 
-def _spectrogram_frames(x, params, power):
-    n_bins = 1 + params["n_fft"] // 2
-    return _stft_apply(x, params, lambda z, out: _power_into(z, out, power), n_bins, _real_dtype(x))
+def _spectrogram_frames(x, stft, power):
+    """Frame-major ``|stft(x)| ** power`` ``(..., n_frames, 1 + n_fft // 2)``."""
+    return _stft_apply(x, stft, lambda z, out: _power_into(z, out, power), stft.n_bins, _real_dtype(x))
 
 
 def spectrogram(
@@ -501,16 +249,16 @@ def spectrogram(
     >>> spectrogram(x, n_fft=32, hop_length=8).shape
     (2, 3, 17, 13)
     """
-    params = _check_stft_params(
-        n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window, center=center, pad_mode=pad_mode
+    spec = SpectrogramSpec.create(
+        n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window, center=center, pad_mode=pad_mode,
+        power=power, db=False, ref=1.0, top_db=None, image_size=None,
     )
-    power = _check_power(power)
-    return _frames_last(_spectrogram_frames(_as_series(x), params, power))
+    return _frames_last(_spectrogram_frames(_as_series(x), spec.stft, spec.power))
 
 
-def _mel_frames(x, stft_params, power, mel_params):
+def _mel_frames(x, stft, power, mel):
     """Frame-major mel spectrogram ``(..., n_frames, n_mels)``."""
-    weights = _mel_filterbank_cached(**mel_params)
+    weights = mel.filterbank()
     weights_t = weights.T.astype(_real_dtype(x), order="F")  # (n_bins, n_mels)
     n_bins = weights.shape[1]
     # One scratch power array per chunk, reused: the rfft output of the chunk is
@@ -522,7 +270,7 @@ def _mel_frames(x, stft_params, power, mel_params):
         _power_into(spectrum.reshape(-1, n_bins), power_spec, power)
         np.matmul(power_spec, weights_t, out=out.reshape(-1, out.shape[-1]))
 
-    return _stft_apply(x, stft_params, finish, weights.shape[0], _real_dtype(x))
+    return _stft_apply(x, stft, finish, weights.shape[0], _real_dtype(x))
 
 
 def mel_spectrogram(
@@ -584,21 +332,17 @@ def mel_spectrogram(
     >>> M.shape, M.dtype
     ((4, 20, 8), dtype('float32'))
     """
-    stft_params = _check_stft_params(
-        n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window, center=center, pad_mode=pad_mode
+    spec = MelSpectrogramSpec.create(
+        sr=sr, n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window, center=center,
+        pad_mode=pad_mode, power=power, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm,
+        db=False, ref=1.0, top_db=None, image_size=None,
     )
-    power = _check_power(power)
-    mel_params = _check_mel_params(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm)
-    return _frames_last(_mel_frames(_as_series(x), stft_params, power, mel_params))
+    return _frames_last(_mel_frames(_as_series(x), spec.stft, spec.power, spec.mel))
 
 
 # --------------------------------------------------------------------------------------
 # Decibels
 # --------------------------------------------------------------------------------------
-
-
-def _image_axes(ndim):
-    return tuple(range(max(ndim - 2, 0), ndim))
 
 
 def _as_real(S, name="S"):
@@ -613,21 +357,9 @@ def _as_real(S, name="S"):
     return S
 
 
-def _power_to_db(S, ref, amin, top_db, out=None):
-    """librosa's power_to_db with ``ref="max"`` and ``top_db`` per image; may write into ``out``."""
-    axes = _image_axes(S.ndim)
-    if ref == "max":
-        ref_db = 10.0 * np.log10(np.maximum(amin, np.max(S, axis=axes, keepdims=True)))
-    else:
-        ref_db = 10.0 * np.log10(max(amin, ref))
-    log_spec = np.maximum(S, amin, out=out)
-    np.log10(log_spec, out=log_spec)
-    log_spec *= 10.0
-    log_spec -= ref_db
-    if top_db is not None:
-        floor = np.max(log_spec, axis=axes, keepdims=True) - log_spec.dtype.type(top_db)
-        np.maximum(log_spec, floor, out=log_spec)
-    return log_spec
+def _power_to_db(S, ref, amin, top_db):
+    """librosa's power_to_db with ``ref="max"`` and ``top_db`` per image (the last two axes)."""
+    return kernels.decibels(S, ref=ref, amin=amin, top_db=top_db, xp=np, dtype=S.dtype)
 
 
 def power_to_db(S, *, ref=1.0, amin=1e-10, top_db=80.0):
@@ -672,7 +404,7 @@ def power_to_db(S, *, ref=1.0, amin=1e-10, top_db=80.0):
     >>> power_to_db(np.array([[1.0, 10.0, 1e-12]]), ref="max", top_db=None)
     array([[ -10.,    0., -110.]])
     """
-    ref, amin, top_db = _check_db_params(ref=ref, amin=amin, top_db=top_db)
+    ref, amin, top_db = check_db_params(ref=ref, amin=amin, top_db=top_db)
     return _power_to_db(_as_real(S), ref, amin, top_db)
 
 
@@ -713,11 +445,11 @@ def amplitude_to_db(S, *, ref=1.0, amin=1e-5, top_db=80.0):
     >>> amplitude_to_db(np.array([[1.0, 10.0, 0.1]]))
     array([[  0.,  20., -20.]])
     """
-    ref, amin, top_db = _check_db_params(ref=ref, amin=amin, top_db=top_db)
+    ref, amin, top_db = check_db_params(ref=ref, amin=amin, top_db=top_db)
     S = np.asarray(S)
     magnitude = np.abs(S) if S.dtype.kind == "c" else np.abs(_as_real(S))
     power = np.square(magnitude, out=magnitude)
-    return _power_to_db(power, "max" if ref == "max" else ref**2, amin**2, top_db, out=power)
+    return _power_to_db(power, "max" if ref == "max" else ref**2, amin**2, top_db)
 
 
 # --------------------------------------------------------------------------------------
@@ -725,20 +457,14 @@ def amplitude_to_db(S, *, ref=1.0, amin=1e-5, top_db=80.0):
 # --------------------------------------------------------------------------------------
 
 
-def _mfcc_frames(x, stft_params, mel_params, mfcc_params):
-    """Frame-major MFCC ``(..., n_frames, n_mfcc)``."""
-    mel = _mel_frames(x, stft_params, 2.0, mel_params)  # (..., n_frames, n_mels)
-    mel_db = _power_to_db(mel, 1.0, 1e-10, mfcc_params["top_db"], out=mel)
-    n_mfcc, lifter = mfcc_params["n_mfcc"], mfcc_params["lifter"]
-    matrix = _dct_matrix_cached(n_mfcc, mel_params["n_mels"], mfcc_params["dct_type"], mfcc_params["norm"])
-    if lifter > 0:
-        # librosa multiplies coefficient k (1-based) by 1 + lifter / 2 * sin(pi * k / lifter);
-        # folded into the DCT rows here so that the whole MFCC is one matrix product.
-        scale = 1.0 + (lifter / 2.0) * np.sin(np.pi * np.arange(1, n_mfcc + 1) / lifter)
-        matrix = matrix * scale[:, np.newaxis]
-    return mel_db @ matrix.T.astype(mel_db.dtype)
+def _mfcc_frames(x, spec):
+    """Frame-major MFCC ``(..., n_frames, n_mfcc)`` of an :class:`MFCCSpec`."""
+    mel = _mel_frames(x, spec.stft, 2.0, spec.mel)  # (..., n_frames, n_mels)
+    mel_db = _power_to_db(mel, 1.0, 1e-10, spec.top_db)
+    return mel_db @ spec.dct().T.astype(mel_db.dtype)
 
 
+@fill_doc
 def mfcc(
     x,
     *,
@@ -805,9 +531,7 @@ def mfcc(
 
     References
     ----------
-    .. [1] S. Davis and P. Mermelstein, "Comparison of parametric representations
-       for monosyllabic word recognition in continuously spoken sentences",
-       IEEE Transactions on Acoustics, Speech, and Signal Processing 28(4), 1980.
+    %(davis_mermelstein_reference)s
 
     Examples
     --------
@@ -817,16 +541,12 @@ def mfcc(
     >>> mfcc(x, sr=8000, n_mfcc=13, n_fft=256, hop_length=128, n_mels=40).shape
     (2, 3, 13, 16)
     """
-    stft_params = _check_stft_params(
-        n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window, center=center, pad_mode=pad_mode
+    spec = MFCCSpec.create(
+        sr=sr, n_mfcc=n_mfcc, dct_type=dct_type, norm=norm, lifter=lifter, top_db=top_db, n_fft=n_fft,
+        hop_length=hop_length, win_length=win_length, window=window, center=center, pad_mode=pad_mode,
+        n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, mel_norm=mel_norm, deltas=0, delta_width=9, image_size=None,
     )
-    mel_params = _check_mel_params(
-        sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=mel_norm, norm_name="mel_norm"
-    )
-    mfcc_params = _check_mfcc_params(
-        n_mfcc=n_mfcc, n_mels=mel_params["n_mels"], dct_type=dct_type, norm=norm, lifter=lifter, top_db=top_db
-    )
-    return _frames_last(_mfcc_frames(_as_series(x), stft_params, mel_params, mfcc_params))
+    return _frames_last(_mfcc_frames(_as_series(x), spec))
 
 
 def delta(data, *, width=9, order=1):
@@ -860,7 +580,7 @@ def delta(data, *, width=9, order=1):
     >>> delta(np.arange(10.0) ** 2, width=3).round(6)
     array([ 2.,  2.,  4.,  6.,  8., 10., 12., 14., 16., 16.])
     """
-    width, order = _check_delta_params(width=width, order=order)
+    width, order = check_delta_params(width=width, order=order)
     data = _as_real(data, "data")
     if data.ndim == 0 or data.shape[-1] < width:
         n_frames = data.shape[-1] if data.ndim else 0

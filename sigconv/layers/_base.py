@@ -1,14 +1,16 @@
 """What every series-to-image layer shares: argument checks, constants, channel layout.
 
-A subclass validates its arguments in ``__init__`` with the same checkers as
-the functional layer (so one definition says what is valid), creates the
-constants of the transform (windows, filterbanks, resampling matrices) from
-:mod:`sigconv.functional` in ``_build_constants`` once the series length is
-known, and implements ``_images``: float32 series ``(n_series,
-n_timepoints)`` to images ``(n_series, n_images, height, width)``. The base
-class turns the Keras layout ``(batch, n_timepoints, n_channels)`` into one
-row per series channel and back to channel-last images ``(batch, height,
-width, n_channels * n_images)``, in the order of the transformers' output.
+A subclass names the spec of its transform (:mod:`sigconv.functional.specs`),
+built from its arguments in ``__init__`` by the same validator as the
+functional layer and the transformer (so one definition says what is
+valid, how large the images are and which series are too short), creates
+the constants of the transform (windows, filterbanks, resampling matrices)
+from the spec in ``_build_constants`` once the series length is known, and
+implements ``_images``: float32 series ``(n_series, n_timepoints)`` to
+images ``(n_series, n_images, height, width)``. The base class turns the
+Keras layout ``(batch, n_timepoints, n_channels)`` into one row per series
+channel and back to channel-last images ``(batch, height, width, n_channels
+* n_images)``, in the order of the transformers' output.
 """
 
 import contextlib
@@ -60,25 +62,35 @@ class BaseImageLayer(keras.layers.Layer):
     the length); the batch axis may be anything, so a model makes the images
     of one batch at a time.
 
-    Subclasses implement ``_check_args`` (validate the constructor
-    arguments, return the parameters), ``_output_hw(n_timepoints)``,
-    ``_check_length(n_timepoints)`` (raise for series the transform refuses),
-    ``_build_constants(n_timepoints)`` and ``_images(x)``; ``_n_images``
-    defaults to 1.
+    Subclasses set ``_spec_type``, call ``_set_args`` with their arguments
+    in ``__init__`` and implement ``_build_constants(n_timepoints)`` and
+    ``_images(x)``.
     """
+
+    _spec_type = None
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._n_timepoints = None
         self._n_channels = None
 
-    # to implement ------------------------------------------------------------------------
+    def _set_args(self, **args):
+        """Check the arguments (the spec) and keep them for ``get_config``."""
+        with keras_errors():
+            self._spec = self._spec_type.create(**args)
+        self._args = args
+        for key, value in args.items():
+            setattr(self, key, value)
 
     def _n_images(self):
-        return 1
+        return self._spec.n_images
+
+    def _output_hw(self, n_timepoints):
+        return self._spec.output_hw(n_timepoints)
 
     def _check_length(self, n_timepoints):
-        return None
+        with keras_errors():
+            self._spec.check_length(n_timepoints)
 
     def _build_constants(self, n_timepoints):
         return None
@@ -86,7 +98,9 @@ class BaseImageLayer(keras.layers.Layer):
     # helpers for subclasses ------------------------------------------------------------
 
     def _constant(self, name, value):
-        """A non-trainable float32 weight holding ``value`` (a NumPy array)."""
+        """A non-trainable float32 weight holding ``value`` (a NumPy array; None stays None)."""
+        if value is None:
+            return None
         value = np.asarray(value, dtype=np.float32)
         weight = self.add_weight(
             name=name, shape=value.shape, initializer="zeros", trainable=False, dtype="float32", autocast=False
@@ -146,15 +160,6 @@ class BaseImageLayer(keras.layers.Layer):
     def from_config(cls, config):
         config = {key: _as_tuple(value) for key, value in config.items()}
         return cls(**config)
-
-
-def paa_rows(layer, name, n_in, n_out):
-    """The PAA/interpolation matrix ``(n_out, n_in)`` as a constant, or None when ``n_in == n_out``."""
-    from ..functional import resampling_matrix
-
-    if n_in == n_out:
-        return None
-    return layer._constant(name, resampling_matrix(n_in, n_out))
 
 
 def apply_rows(matrix, x):

@@ -3,13 +3,16 @@
 import keras
 from keras import ops
 
-from ..functional.gramian import _check_params
-from ._base import BaseImageLayer, apply_rows, keras_errors, paa_rows
+from ..functional import kernels
+from ..functional.docstrings import fill_doc
+from ..functional.specs import GramianAngularFieldSpec
+from ._base import BaseImageLayer, apply_rows
 
 __all__ = ["GramianAngularField"]
 
 
 @keras.saving.register_keras_serializable(package="sigconv")
+@fill_doc
 class GramianAngularField(BaseImageLayer):
     """Gramian angular field (GASF or GADF) images of series, as a Keras layer.
 
@@ -33,12 +36,7 @@ class GramianAngularField(BaseImageLayer):
         series must already lie in ``[-1, 1]``. The transformer checks this;
         the layer runs inside a compiled graph and cannot, so values outside
         give pixels outside ``[-1, 1]`` instead of an error.
-    **kwargs
-        Arguments of :class:`keras.layers.Layer` (``name``, ...).
-
-    Input shape
-    -----------
-    ``(batch, n_timepoints, n_channels)``, both known when the layer is built.
+    %(layer_kwargs)s
 
     Output shape
     ------------
@@ -50,11 +48,7 @@ class GramianAngularField(BaseImageLayer):
     sigconv.transformers.GramianAngularField : The scikit-learn transformer.
     sigconv.functional.gramian_angular_field : The NumPy function.
 
-    References
-    ----------
-    .. [1] Z. Wang and T. Oates, "Encoding Time Series as Images for Visual
-       Inspection and Classification Using Tiled Convolutional Neural
-       Networks", AAAI Workshop on Trajectory-Based Behavior Analytics, 2015.
+    %(wang_oates_reference)s
 
     Examples
     --------
@@ -65,44 +59,15 @@ class GramianAngularField(BaseImageLayer):
     (4, 16, 16, 2)
     """
 
+    _spec_type = GramianAngularFieldSpec
+
     def __init__(self, method="summation", image_size=None, sample_range=(-1.0, 1.0), **kwargs):
         super().__init__(**kwargs)
-        with keras_errors():
-            self._params = _check_params(method, image_size, sample_range)
-        self._args = {"method": method, "image_size": image_size, "sample_range": sample_range}
-        self.method, self.image_size, self.sample_range = method, image_size, sample_range
-
-    def _output_hw(self, n_timepoints):
-        side = self._params["image_size"] or n_timepoints
-        return side, side
+        self._set_args(method=method, image_size=image_size, sample_range=sample_range)
 
     def _build_constants(self, n_timepoints):
-        self._paa = paa_rows(self, "paa", n_timepoints, self._output_hw(n_timepoints)[0])
+        self._paa = self._constant("paa", self._spec.paa_matrix(n_timepoints))
 
     def _images(self, x):
-        x = apply_rows(self._paa, x)
-        sample_range = self._params["sample_range"]
-        if sample_range is None:
-            cos, one_minus, one_plus = x, 1.0 - x, 1.0 + x
-        else:
-            # as sigconv.functional.gramian: 1 -/+ cos from the distances to the extremes
-            low, high = sample_range
-            x_min = ops.min(x, axis=-1, keepdims=True)
-            x_max = ops.max(x, axis=-1, keepdims=True)
-            span = x_max - x_min
-            constant = ops.equal(span, 0.0)
-            span = ops.where(constant, ops.ones_like(span), span)
-            above_min = (x - x_min) / span
-            below_max = ops.where(constant, ops.ones_like(x), (x_max - x) / span)
-            cos = low + (high - low) * above_min
-            one_plus = (1.0 + low) + (high - low) * above_min
-            one_minus = (1.0 - high) + (high - low) * below_max
-        sin = ops.sqrt(ops.clip(one_minus * one_plus, 0.0, 1.0))
-        # as the functional: one batched matrix product with an inner dimension of 2
-        if self._params["method"] == "summation":
-            left = ops.stack([cos, sin], axis=-1)  # (n, side, 2)
-        else:
-            left = ops.stack([sin, cos], axis=-1)
-        right = ops.stack([cos, -sin], axis=1)  # (n, 2, side)
-        images = ops.matmul(left, right)
-        return images[:, None]
+        cos, sin = kernels.polar_encoding(apply_rows(self._paa, x), sample_range=self._spec.sample_range, xp=ops)
+        return kernels.gramian_product(cos, sin, method=self._spec.method, xp=ops, dtype="float32")[:, None]

@@ -1,16 +1,17 @@
 """Markov transition field layer."""
 
 import keras
-import numpy as np
 from keras import ops
 
-from ..functional.markov import _bin_edges, _check_params, _float32_below
-from ._base import BaseImageLayer, keras_errors, paa_rows
+from ..functional.docstrings import fill_doc
+from ..functional.specs import MarkovTransitionFieldSpec, float32_below
+from ._base import BaseImageLayer
 
 __all__ = ["MarkovTransitionField"]
 
 
 @keras.saving.register_keras_serializable(package="sigconv")
+@fill_doc
 class MarkovTransitionField(BaseImageLayer):
     """Markov transition field images of series, as a Keras layer.
 
@@ -25,12 +26,7 @@ class MarkovTransitionField(BaseImageLayer):
 
     Parameters
     ----------
-    n_bins : int, default=5
-        Number of bins, at least 2.
-    strategy : {"quantile", "uniform", "normal"}, default="quantile"
-        Bin edges: the quantiles of each series, equal-width bins between its
-        minimum and maximum, or the quantiles of the standard normal
-        distribution.
+    %(markov_parameters)s
     image_size : int or None, default=None
         Side of the square images; None keeps one pixel per timepoint.
     **kwargs
@@ -70,39 +66,26 @@ class MarkovTransitionField(BaseImageLayer):
     (4, 16, 16, 1)
     """
 
+    _spec_type = MarkovTransitionFieldSpec
+
     def __init__(self, n_bins=5, strategy="quantile", image_size=None, **kwargs):
         super().__init__(**kwargs)
-        with keras_errors():
-            self._params = _check_params(n_bins, strategy, image_size)
-        self._args = {"n_bins": n_bins, "strategy": strategy, "image_size": image_size}
-        self.n_bins, self.strategy, self.image_size = n_bins, strategy, image_size
-
-    def _output_hw(self, n_timepoints):
-        side = self._params["image_size"] or n_timepoints
-        return side, side
-
-    def _check_length(self, n_timepoints):
-        if n_timepoints < 2:
-            raise ValueError(
-                "MarkovTransitionField needs series of at least 2 timepoints (a transition "
-                f"needs two). Received: n_timepoints={n_timepoints}"
-            )
+        self._set_args(n_bins=n_bins, strategy=strategy, image_size=image_size)
 
     def _build_constants(self, n_timepoints):
-        n_bins, strategy = self._params["n_bins"], self._params["strategy"]
-        self._rows = paa_rows(self, "paa", n_timepoints, self._output_hw(n_timepoints)[0])
+        spec = self._spec
+        self._rows = self._constant("paa", spec.paa_matrix(n_timepoints))
         self._edges = None
         self._edge_ranks = None
-        if strategy == "normal":
-            self._edges = self._constant("edges", _float32_below(_bin_edges(None, n_bins, "normal")))
-        elif strategy == "quantile":
-            # the ranks numpy.percentile interpolates from (sigconv.functional.markov)
-            quantiles = np.linspace(0.0, 100.0, n_bins + 1)[1:-1] / 100
-            self._edge_ranks = np.floor((n_timepoints - 1) * quantiles).astype("int32")
+        if spec.strategy == "normal":
+            self._edges = self._constant("edges", float32_below(spec.normal_edges()))
+        elif spec.strategy == "quantile":
+            # the lower of the ranks numpy.percentile interpolates from
+            self._edge_ranks = spec.quantile_positions(n_timepoints)[0].astype("int32")
 
     def _images(self, x):
-        n_bins = self._params["n_bins"]
-        strategy = self._params["strategy"]
+        n_bins = self._spec.n_bins
+        strategy = self._spec.strategy
         if strategy == "quantile":
             edges = ops.take(ops.sort(x, axis=-1), self._edge_ranks, axis=1)  # (n, n_bins - 1)
         elif strategy == "uniform":

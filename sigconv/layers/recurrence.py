@@ -1,18 +1,18 @@
 """Recurrence plot layer."""
 
-import math
-
 import keras
-import numpy as np
 from keras import ops
 
-from ..functional.recurrence import _check_params, _float32_above
-from ._base import BaseImageLayer, apply_rows, keras_errors, paa_rows
+from ..functional import kernels
+from ..functional.docstrings import fill_doc
+from ..functional.specs import RecurrencePlotSpec, percentile_ranks
+from ._base import BaseImageLayer, apply_rows
 
 __all__ = ["RecurrencePlot"]
 
 
 @keras.saving.register_keras_serializable(package="sigconv")
+@fill_doc
 class RecurrencePlot(BaseImageLayer):
     """Recurrence plot images of series, as a Keras layer.
 
@@ -24,28 +24,12 @@ class RecurrencePlot(BaseImageLayer):
 
     Parameters
     ----------
-    dimension : int, default=1
-        Embedding dimension, at least 1.
-    time_delay : int, default=1
-        Delay between the coordinates of a state, at least 1.
-    threshold : {None, "absolute", "point", "distance"}, default=None
-        None: distances. "absolute": 1 below ``epsilon``. "point": 1 below
-        the ``percentage``-th percentile of the plot's distances. "distance":
-        1 below ``percentage`` percent of the plot's largest distance.
-    epsilon : float or None, default=None
-        Positive recurrence radius; required with ``threshold="absolute"``.
-    percentage : float, default=10.0
-        In ``(0, 100]``; used with ``threshold="point"`` and ``"distance"``.
+    %(recurrence_parameters)s
     image_size : int or None, default=None
         Side of the square images. None gives ``n_timepoints - (dimension -
         1) * time_delay`` states; an int first reduces each series with PAA
         to ``image_size + (dimension - 1) * time_delay`` points.
-    **kwargs
-        Arguments of :class:`keras.layers.Layer` (``name``, ...).
-
-    Input shape
-    -----------
-    ``(batch, n_timepoints, n_channels)``, both known when the layer is built.
+    %(layer_kwargs)s
 
     Output shape
     ------------
@@ -76,6 +60,8 @@ class RecurrencePlot(BaseImageLayer):
     (4, 32, 32, 2)
     """
 
+    _spec_type = RecurrencePlotSpec
+
     def __init__(
         self,
         dimension=1,
@@ -87,64 +73,34 @@ class RecurrencePlot(BaseImageLayer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        with keras_errors():
-            self._params = _check_params(dimension, time_delay, threshold, epsilon, percentage, image_size)
-        self._args = {
-            "dimension": dimension,
-            "time_delay": time_delay,
-            "threshold": threshold,
-            "epsilon": epsilon,
-            "percentage": percentage,
-            "image_size": image_size,
-        }
-        self.dimension, self.time_delay, self.threshold = dimension, time_delay, threshold
-        self.epsilon, self.percentage, self.image_size = epsilon, percentage, image_size
-
-    def _span(self):
-        return (self._params["dimension"] - 1) * self._params["time_delay"]
-
-    def _output_hw(self, n_timepoints):
-        side = self._params["image_size"] or n_timepoints - self._span()
-        return side, side
-
-    def _check_length(self, n_timepoints):
-        if self._params["image_size"] is None and n_timepoints < self._span() + 1:
-            p = self._params
-            raise ValueError(
-                f"Series are too short for the embedding: dimension={p['dimension']} and "
-                f"time_delay={p['time_delay']} need n_timepoints >= (dimension - 1) * "
-                f"time_delay + 1 = {self._span() + 1}. Lower dimension or time_delay, or set "
-                f"image_size. Received: n_timepoints={n_timepoints}"
-            )
+        self._set_args(
+            dimension=dimension,
+            time_delay=time_delay,
+            threshold=threshold,
+            epsilon=epsilon,
+            percentage=percentage,
+            image_size=image_size,
+        )
 
     def _build_constants(self, n_timepoints):
-        n_points = self._output_hw(n_timepoints)[0] + self._span()
-        self._paa = paa_rows(self, "paa", n_timepoints, n_points)
-        if self._params["threshold"] == "absolute":
-            self._epsilon = float(_float32_above(np.array([self._params["epsilon"]]))[0])
+        self._paa = self._constant("paa", self._spec.paa_matrix(n_timepoints))
+        if self._spec.threshold == "absolute":
+            self._epsilon = self._spec.epsilon_float32()
 
     def _images(self, x):
-        x = apply_rows(self._paa, x)
-        dimension, time_delay = self._params["dimension"], self._params["time_delay"]
-        side = self._output_hw(self._n_timepoints)[0]
-        differences = x[:, :, None] - x[:, None, :]
-        if dimension == 1:
-            dist = ops.abs(differences)
-        else:
-            squares = ops.square(differences)
-            dist = squares[:, :side, :side]
-            for k in range(1, dimension):
-                shift = k * time_delay
-                dist = dist + squares[:, shift : shift + side, shift : shift + side]
-            dist = ops.sqrt(dist)
-        threshold = self._params["threshold"]
+        spec = self._spec
+        side = spec.side(self._n_timepoints)
+        dist = kernels.embedding_distances(
+            apply_rows(self._paa, x), dimension=spec.dimension, time_delay=spec.time_delay, n_states=side, xp=ops
+        )
+        threshold = spec.threshold
         if threshold is None:
             return dist[:, None]
         if threshold == "absolute":
             recur = ops.less(dist, self._epsilon)
         elif threshold == "distance":
             largest = ops.max(ops.reshape(dist, (-1, side * side)), axis=-1)
-            limit = (self._params["percentage"] / 100.0) * largest
+            limit = (self._spec.percentage / 100.0) * largest
             recur = ops.less(dist, limit[:, None, None])
         else:
             recur = self._below_percentile(dist, side)
@@ -153,12 +109,10 @@ class RecurrencePlot(BaseImageLayer):
     def _below_percentile(self, dist, side):
         """``dist < numpy.percentile(dist, percentage)`` per plot, from order statistics."""
         n_values = side * side
-        position = (n_values - 1) * (self._params["percentage"] / 100.0)  # numpy's virtual index
-        below = int(math.floor(position))
-        above = min(below + 1, n_values - 1)
+        below, above, fraction = percentile_ranks(n_values, self._spec.percentage)
         ordered = ops.sort(ops.reshape(dist, (-1, n_values)), axis=-1)
         low = ordered[:, below][:, None, None]
-        if position == below:  # the percentile is a value of the plot
+        if fraction == 0:  # the percentile is a value of the plot
             return ops.less(dist, low)
         high = ordered[:, above][:, None, None]
         # low < percentile < high when they differ, and no distance lies between them

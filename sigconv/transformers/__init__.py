@@ -5,13 +5,15 @@ Each is a thin class over one function of :mod:`sigconv.functional`. Input:
 wide DataFrame or a list of series of unequal length. Output: float32 images
 ``(n_samples, height, width, n_channels)``, channel-last for Keras;
 :class:`ImageStack` stacks several transforms as channels of one image.
+An output larger than :func:`get_max_image_bytes` (4 GiB unless changed with
+:func:`set_max_image_bytes`) is refused before anything is allocated.
 
 The vibration front ends :class:`BandPass`, :class:`EnvelopeSpectrum` and
 :class:`OrderSpectrum` output float32 series ``(n_samples, n_channels,
 n_out)`` (filtered series or spectra) for 1D networks.
 """
 
-from ._base import BaseImageTransformer
+from ._base import BaseImageTransformer, get_max_image_bytes, set_max_image_bytes
 from .gramian import GramianAngularField
 from .markov import MarkovTransitionField
 from .recurrence import RecurrencePlot
@@ -31,4 +33,6 @@ __all__ = [
     "MelSpectrogram",
     "RecurrencePlot",
     "Spectrogram",
+    "get_max_image_bytes",
+    "set_max_image_bytes",
 ]

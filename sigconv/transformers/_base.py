@@ -1,53 +1,120 @@
 """Shared machinery of the series-to-image transformers.
 
 A subclass is a thin scikit-learn wrapper over one function of
-:mod:`sigconv.functional`. It implements four small methods and inherits
-input validation, the channel checks between ``fit`` and ``transform``,
-variable-length input, chunked computation (bounded memory), the
-channel-last output layout, ``flatten`` and ``set_output`` support.
+:mod:`sigconv.functional`: it names the spec of its transform
+(:mod:`sigconv.functional.specs`) and turns series into images with that
+function. It inherits input validation, the channel checks between ``fit``
+and ``transform``, variable-length input, chunked computation (bounded
+memory), the channel-last output layout, ``flatten`` and ``set_output``
+support.
 """
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import _check_feature_names, check_is_fitted
 
-from ..validation import check_bool, check_series, is_ragged, series_lengths
+from ..validation import check_bool, check_int, check_series, is_ragged, series_lengths
 from ..validation._series import _is_dataframe
 
-__all__ = ["BaseImageTransformer"]
+__all__ = ["BaseImageTransformer", "get_max_image_bytes", "set_max_image_bytes"]
 
 # Work arrays of one chunk stay under this many float32 elements (256 MiB).
 _CHUNK_ELEMENTS = 2**26
+
+# The largest output (bytes of float32 images) one call of transform makes.
+_MAX_IMAGE_BYTES = 4 * 2**30
+
+
+def get_max_image_bytes():
+    """The largest output, in bytes, that one call of an image transformer's ``transform`` makes.
+
+    Returns
+    -------
+    n_bytes : int
+        4 GiB unless changed with :func:`set_max_image_bytes`.
+
+    See Also
+    --------
+    set_max_image_bytes : Change it.
+
+    Examples
+    --------
+    >>> from sigconv.transformers import get_max_image_bytes
+    >>> get_max_image_bytes() / 2**30
+    4.0
+    """
+    return _MAX_IMAGE_BYTES
+
+
+def set_max_image_bytes(n_bytes):
+    """Set the largest output, in bytes, that one call of an image transformer's ``transform`` makes.
+
+    Images without ``image_size`` grow with the square of the series length
+    (one float32 image of a 60,000-point series is 13.4 GiB). Before it
+    allocates anything, ``transform`` estimates the bytes of its output
+    (``4 * n_samples * height * width * n_output_channels``) and raises a
+    ValueError when they exceed this limit, instead of running out of memory.
+
+    Parameters
+    ----------
+    n_bytes : int
+        The new limit, at least 1.
+
+    Returns
+    -------
+    previous : int
+        The limit before the call, to restore it later.
+
+    See Also
+    --------
+    get_max_image_bytes : The current limit.
+
+    Examples
+    --------
+    >>> from sigconv.transformers import set_max_image_bytes
+    >>> previous = set_max_image_bytes(16 * 2**30)
+    >>> _ = set_max_image_bytes(previous)
+    """
+    global _MAX_IMAGE_BYTES
+    n_bytes = check_int(n_bytes, "n_bytes", min_value=1)
+    previous, _MAX_IMAGE_BYTES = _MAX_IMAGE_BYTES, n_bytes
+    return previous
 
 
 class BaseImageTransformer(TransformerMixin, BaseEstimator):
     """Base class of the transformers that turn series into images.
 
-    Subclasses implement:
-
-    - ``_check_params()``: validate the constructor parameters and return them
-      as a dict of keyword arguments for the functional implementation;
-    - ``_min_timepoints(params)``: the shortest series the transform accepts;
-    - ``_output_hw(n_timepoints, params)``: the ``(height, width)`` of the
-      images of a series of that length;
-    - ``_images(X, params)``: float32 ``(n_samples, n_channels, n_timepoints)``
-      to float32 ``(n_samples, n_channels, n_images, height, width)``, where
-      ``n_images`` is ``_n_images(params)`` (1 unless the transform makes
-      several images per channel, e.g. MFCC with deltas).
-
-    and may override ``_work_elements(n_timepoints, params)``, an estimate of
-    the float32 elements of scratch memory one channel of one series needs,
-    which sets the chunk size.
+    Subclasses set ``_spec_type``, the spec class of their transform, whose
+    ``create`` takes the constructor parameters other than ``flatten``, and
+    implement ``_images(X, spec)``: float32 ``(n_samples, n_channels,
+    n_timepoints)`` to float32 ``(n_samples, n_channels, n_images, height,
+    width)``. They may override ``_work_elements(n_timepoints, spec)``, an
+    estimate of the float32 elements of scratch memory one channel of one
+    series needs, which sets the chunk size.
 
     Subclasses must have the parameters ``image_size`` (None for the natural
     size, which depends on the series length) and ``flatten``.
     """
 
-    def _n_images(self, params):
-        return 1
+    _spec_type = None
 
-    def _work_elements(self, n_timepoints, params):
-        height, width = self._output_hw(n_timepoints, params)
+    def _check_params(self):
+        """The spec of the transform: the constructor parameters checked once."""
+        params = self.get_params(deep=False)
+        del params["flatten"]
+        return self._spec_type.create(**params)
+
+    def _n_images(self, spec):
+        return spec.n_images
+
+    def _min_timepoints(self, spec):
+        return spec.min_timepoints
+
+    def _output_hw(self, n_timepoints, spec):
+        return spec.output_hw(n_timepoints)
+
+    def _work_elements(self, n_timepoints, spec):
+        height, width = spec.output_hw(n_timepoints)
         return 4 * height * width
 
     # scikit-learn API -----------------------------------------------------------------
@@ -111,6 +178,7 @@ class BaseImageTransformer(TransformerMixin, BaseEstimator):
         )
         if self.image_size is None:
             self._check_length(X.shape[-1])
+        self._check_output_bytes(X, params)
         images = self._transform_series(X, params)
         if self.flatten:
             return images.reshape(len(images), -1)
@@ -168,6 +236,20 @@ class BaseImageTransformer(TransformerMixin, BaseEstimator):
                 f"{expected} features as input: with image_size=None the image size "
                 f"depends on the series length, so series must have the {expected} "
                 "timepoints seen in fit. Set image_size to transform series of any length."
+            )
+
+    def _check_output_bytes(self, X, params):
+        lengths = series_lengths(X)
+        height, width = self._output_hw(int(lengths[0]), params)
+        n_channels = (X[0].shape[0] if is_ragged(X) else X.shape[1]) * self._n_images(params)
+        n_bytes = 4 * len(lengths) * height * width * n_channels
+        if n_bytes > _MAX_IMAGE_BYTES:
+            raise ValueError(
+                f"{type(self).__name__} would make {len(lengths)} float32 images of {height} x {width} "
+                f"x {n_channels}: {n_bytes / 2**30:.1f} GiB, above the limit of "
+                f"{_MAX_IMAGE_BYTES / 2**30:.1f} GiB (sigconv.transformers.get_max_image_bytes()). "
+                f"Set image_size (e.g. image_size=64) for smaller images, transform fewer series "
+                "at a time, or raise the limit with sigconv.transformers.set_max_image_bytes."
             )
 
     def _transform_series(self, X, params):

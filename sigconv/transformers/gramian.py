@@ -1,12 +1,14 @@
 """Gramian angular field images of series."""
 
 from ..functional import gramian_angular_field
-from ..functional.gramian import _check_params
+from ..functional.docstrings import fill_doc
+from ..functional.specs import GramianAngularFieldSpec
 from ._base import BaseImageTransformer
 
 __all__ = ["GramianAngularField"]
 
 
+@fill_doc
 class GramianAngularField(BaseImageTransformer):
     """Gramian angular field (GASF or GADF) images of series.
 
@@ -29,18 +31,7 @@ class GramianAngularField(BaseImageTransformer):
     sample_range : (float, float) or None, default=(-1.0, 1.0)
         ``(min, max)`` with ``-1 <= min < max <= 1``, the range each series is
         scaled to. None: no scaling; values must already lie in ``[-1, 1]``.
-    flatten : bool, default=False
-        Return ``(n_samples, image_size * image_size * n_channels)`` instead
-        of images.
-
-    Attributes
-    ----------
-    n_channels_in_ : int
-        Number of series channels seen in ``fit``.
-    n_timepoints_in_ : int or None
-        Series length seen in ``fit``; None for series of unequal length.
-    n_features_in_ : int
-        Same as ``n_timepoints_in_``; only set when the series have one length.
+    %(transformer_tail)s
 
     See Also
     --------
@@ -54,11 +45,7 @@ class GramianAngularField(BaseImageTransformer):
     ``overlapping=False``) to float32 rounding; see
     :func:`~sigconv.functional.gramian_angular_field` for the details.
 
-    References
-    ----------
-    .. [1] Z. Wang and T. Oates, "Encoding Time Series as Images for Visual
-       Inspection and Classification Using Tiled Convolutional Neural
-       Networks", AAAI Workshop on Trajectory-Based Behavior Analytics, 2015.
+    %(wang_oates_reference)s
 
     Examples
     --------
@@ -71,21 +58,13 @@ class GramianAngularField(BaseImageTransformer):
     (4, 100, 100, 1)
     """
 
+    _spec_type = GramianAngularFieldSpec
+
     def __init__(self, *, method="summation", image_size=None, sample_range=(-1.0, 1.0), flatten=False):
         self.method = method
         self.image_size = image_size
         self.sample_range = sample_range
         self.flatten = flatten
 
-    def _check_params(self):
-        return _check_params(self.method, self.image_size, self.sample_range)
-
-    def _min_timepoints(self, params):
-        return 1
-
-    def _output_hw(self, n_timepoints, params):
-        side = params["image_size"] or n_timepoints
-        return side, side
-
-    def _images(self, X, params):
-        return gramian_angular_field(X, **params)[:, :, None]
+    def _images(self, X, spec):
+        return gramian_angular_field(X, **spec.kwargs())[:, :, None]

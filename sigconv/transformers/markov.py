@@ -1,12 +1,14 @@
 """Markov transition field images of series."""
 
 from ..functional import markov_transition_field
-from ..functional.markov import _check_params
+from ..functional.docstrings import fill_doc
+from ..functional.specs import MarkovTransitionFieldSpec
 from ._base import BaseImageTransformer
 
 __all__ = ["MarkovTransitionField"]
 
 
+@fill_doc
 class MarkovTransitionField(BaseImageTransformer):
     """Markov transition field images of series.
 
@@ -18,30 +20,14 @@ class MarkovTransitionField(BaseImageTransformer):
 
     Parameters
     ----------
-    n_bins : int, default=5
-        Number of bins, at least 2.
-    strategy : {"quantile", "uniform", "normal"}, default="quantile"
-        Bin edges: the quantiles of each series, equal-width bins between its
-        minimum and maximum, or the quantiles of the standard normal
-        distribution (for standardised series).
+    %(markov_parameters)s
     image_size : int or None, default=None
         Side of the square images. None keeps one pixel per timepoint (series
         must then all have the length seen in ``fit``). An int averages the
         field over blocks of ``image_size`` segments (or interpolates it for
         shorter series), so that series of any length, a list of
         unequal-length series too, give images of one size.
-    flatten : bool, default=False
-        Return ``(n_samples, image_size * image_size * n_channels)`` instead
-        of images.
-
-    Attributes
-    ----------
-    n_channels_in_ : int
-        Number of series channels seen in ``fit``.
-    n_timepoints_in_ : int or None
-        Series length seen in ``fit``; None for series of unequal length.
-    n_features_in_ : int
-        Same as ``n_timepoints_in_``; only set when the series have one length.
+    %(transformer_tail)s
 
     See Also
     --------
@@ -56,11 +42,7 @@ class MarkovTransitionField(BaseImageTransformer):
     :func:`~sigconv.functional.markov_transition_field` for what happens
     with tied quantiles and constant series.
 
-    References
-    ----------
-    .. [1] Z. Wang and T. Oates, "Encoding Time Series as Images for Visual
-       Inspection and Classification Using Tiled Convolutional Neural
-       Networks", AAAI Workshop on Trajectory-Based Behavior Analytics, 2015.
+    %(wang_oates_reference)s
 
     Examples
     --------
@@ -74,26 +56,18 @@ class MarkovTransitionField(BaseImageTransformer):
     (2, 100)
     """
 
+    _spec_type = MarkovTransitionFieldSpec
+
     def __init__(self, *, n_bins=5, strategy="quantile", image_size=None, flatten=False):
         self.n_bins = n_bins
         self.strategy = strategy
         self.image_size = image_size
         self.flatten = flatten
 
-    def _check_params(self):
-        return _check_params(self.n_bins, self.strategy, self.image_size)
-
-    def _min_timepoints(self, params):
-        return 2
-
-    def _output_hw(self, n_timepoints, params):
-        side = params["image_size"] or n_timepoints
-        return side, side
-
-    def _work_elements(self, n_timepoints, params):
-        height, width = self._output_hw(n_timepoints, params)
+    def _work_elements(self, n_timepoints, spec):
+        height, width = spec.output_hw(n_timepoints)
         # the images, and per timepoint: a sorted copy, bins, int64 cell indices
         return 4 * height * width + 8 * n_timepoints
 
-    def _images(self, X, params):
-        return markov_transition_field(X, **params)[:, :, None]
+    def _images(self, X, spec):
+        return markov_transition_field(X, **spec.kwargs())[:, :, None]

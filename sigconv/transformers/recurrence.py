@@ -1,12 +1,14 @@
 """Recurrence plot images of series."""
 
 from ..functional import recurrence_plot
-from ..functional.recurrence import _check_params
+from ..functional.docstrings import fill_doc
+from ..functional.specs import RecurrencePlotSpec
 from ._base import BaseImageTransformer
 
 __all__ = ["RecurrencePlot"]
 
 
+@fill_doc
 class RecurrencePlot(BaseImageTransformer):
     """Recurrence plot images of series.
 
@@ -18,20 +20,7 @@ class RecurrencePlot(BaseImageTransformer):
 
     Parameters
     ----------
-    dimension : int, default=1
-        Embedding dimension, at least 1.
-    time_delay : int, default=1
-        Delay between the coordinates of a state, at least 1.
-    threshold : {None, "absolute", "point", "distance"}, default=None
-        None: distances. "absolute": 1 where the distance is below
-        ``epsilon``. "point": 1 where it is below the ``percentage``-th
-        percentile of the plot's distances. "distance": 1 where it is below
-        ``percentage`` percent of the plot's largest distance.
-    epsilon : float or None, default=None
-        Positive recurrence radius; required with ``threshold="absolute"``,
-        an error with the other thresholds.
-    percentage : float, default=10.0
-        In ``(0, 100]``; used with ``threshold="point"`` and ``"distance"``.
+    %(recurrence_parameters)s
     image_size : int or None, default=None
         Side of the square images. None gives ``n_timepoints - (dimension -
         1) * time_delay`` states (series must then all have the length seen
@@ -41,18 +30,7 @@ class RecurrencePlot(BaseImageTransformer):
         ``dimension`` and ``time_delay`` count points of the reduced series
         and series of any length, a list of unequal-length series too, give
         images of one size.
-    flatten : bool, default=False
-        Return ``(n_samples, image_size * image_size * n_channels)`` instead
-        of images.
-
-    Attributes
-    ----------
-    n_channels_in_ : int
-        Number of series channels seen in ``fit``.
-    n_timepoints_in_ : int or None
-        Series length seen in ``fit``; None for series of unequal length.
-    n_features_in_ : int
-        Same as ``n_timepoints_in_``; only set when the series have one length.
+    %(transformer_tail)s
 
     See Also
     --------
@@ -67,10 +45,7 @@ class RecurrencePlot(BaseImageTransformer):
     chunks, and within a chunk in cache-sized blocks, so that memory stays
     bounded: no ``(n_samples, L, L, dimension)`` array is built.
 
-    References
-    ----------
-    .. [1] J.-P. Eckmann, S. Oliffson Kamphorst and D. Ruelle, "Recurrence
-       Plots of Dynamical Systems", Europhysics Letters 4(9), 973-977, 1987.
+    %(eckmann_reference)s
 
     Examples
     --------
@@ -83,6 +58,8 @@ class RecurrencePlot(BaseImageTransformer):
     >>> images.shape, round(float(images.mean()), 2)
     ((4, 32, 32, 2), 0.2)
     """
+
+    _spec_type = RecurrencePlotSpec
 
     def __init__(
         self,
@@ -103,28 +80,12 @@ class RecurrencePlot(BaseImageTransformer):
         self.image_size = image_size
         self.flatten = flatten
 
-    def _check_params(self):
-        return _check_params(
-            self.dimension, self.time_delay, self.threshold, self.epsilon, self.percentage, self.image_size
-        )
-
-    def _span(self, params):
-        return (params["dimension"] - 1) * params["time_delay"]
-
-    def _min_timepoints(self, params):
-        return 1 if params["image_size"] is not None else self._span(params) + 1
-
-    def _output_hw(self, n_timepoints, params):
-        side = params["image_size"] or n_timepoints - self._span(params)
-        return side, side
-
-    def _work_elements(self, n_timepoints, params):
-        side, _ = self._output_hw(n_timepoints, params)
-        n_points = side + self._span(params)  # series length after PAA
+    def _work_elements(self, n_timepoints, spec):
+        side = spec.side(n_timepoints)
         # the series, its reduced float32 copy and the distance matrix (the
         # squared differences of the embedding live in cache-sized blocks),
         # then the channel-last copy of the plots
-        return n_timepoints + n_points + 2 * side * side
+        return n_timepoints + spec.reduced_length(n_timepoints) + 2 * side * side
 
-    def _images(self, X, params):
-        return recurrence_plot(X, **params)[:, :, None]
+    def _images(self, X, spec):
+        return recurrence_plot(X, **spec.kwargs())[:, :, None]

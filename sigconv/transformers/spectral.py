@@ -4,90 +4,60 @@ Thin scikit-learn wrappers over :func:`sigconv.functional.spectrogram`,
 :func:`sigconv.functional.mel_spectrogram` and :func:`sigconv.functional.mfcc`.
 Images have frequency (or coefficient) on the height, row 0 the lowest, and
 STFT frames on the width.
+
+Series are float32; when one is so large that its float32 power could
+overflow (beyond about ``4e15`` for ``n_fft=2048``), its chunk is computed
+in float64, so decibels (``db=True``, MFCC) of any finite series are
+finite, and a power or magnitude image beyond the float32 range is an error
+rather than ``inf``.
 """
 
 import numpy as np
 
-from ..functional import (
-    amplitude_to_db,
-    delta,
-    mel_spectrogram,
-    mfcc,
-    power_to_db,
-    resize_image,
-    spectrogram,
-)
-from ..functional.spectral import (
-    _check_db_params,
-    _check_delta_params,
-    _check_mel_params,
-    _check_mfcc_params,
-    _check_power,
-    _check_stft_params,
-    _n_frames,
-)
-from ..validation import check_bool, check_image_size, check_option
+from ..functional import amplitude_to_db, delta, mel_spectrogram, mfcc, power_to_db, resize_image, spectrogram
+from ..functional.docstrings import fill_doc
+from ..functional.specs import MelSpectrogramSpec, MFCCSpec, SpectrogramSpec
 from ._base import BaseImageTransformer
 
 __all__ = ["Spectrogram", "MelSpectrogram", "MFCC"]
 
 
 class _SpectralTransformer(BaseImageTransformer):
-    """What the three spectral transformers share: STFT framing, dB and resizing.
+    """What the three spectral transformers share: decibels, resizing and the chunk size.
 
-    ``_check_params`` of a subclass returns a dict with the keys ``stft``
-    (keyword arguments of the STFT), ``height`` (natural image height),
-    ``image_size`` and whatever its ``_natural_images`` needs.
+    A subclass implements ``_natural_images(X, spec)``: series to images
+    ``(n, c, n_images, height, n_frames)``.
     """
 
-    def _check_stft(self):
-        return _check_stft_params(
-            n_fft=self.n_fft,
-            hop_length=self.hop_length,
-            win_length=self.win_length,
-            window=self.window,
-            center=self.center,
-            pad_mode=self.pad_mode,
-        )
-
-    def _check_db(self, power):
-        db = check_bool(self.db, "db")
-        ref, _, top_db = _check_db_params(ref=self.ref, amin=1.0, top_db=self.top_db)
-        if db and power not in (1.0, 2.0):
-            raise ValueError(
-                "db=True needs power=2.0 (a power spectrogram, converted with power_to_db) "
-                f"or power=1.0 (a magnitude spectrogram, converted with amplitude_to_db); got "
-                f"power={self.power}. Set db=False for other powers."
-            )
-        return {"db": db, "ref": ref, "top_db": top_db}
-
-    def _to_db(self, S, params):
-        if not params["db"]:
+    def _to_db(self, S, spec):
+        if not spec.db:
             return S
-        to_db = power_to_db if params["power"] == 2.0 else amplitude_to_db
-        return to_db(S, ref=params["ref"], top_db=params["top_db"])
+        to_db = power_to_db if spec.power == 2.0 else amplitude_to_db
+        return to_db(S, ref=spec.ref, top_db=spec.top_db)
 
-    def _min_timepoints(self, params):
-        return params["stft"]["n_fft"]
-
-    def _output_hw(self, n_timepoints, params):
-        if params["image_size"] is not None:
-            return params["image_size"]
-        return params["height"], _n_frames(n_timepoints, **params["stft"])
-
-    def _work_elements(self, n_timepoints, params):
-        n_frames = _n_frames(n_timepoints, **params["stft"])
-        height, width = self._output_hw(n_timepoints, params)
+    def _work_elements(self, n_timepoints, spec):
+        n_frames = spec.stft.n_frames(n_timepoints)
+        height, width = spec.output_hw(n_timepoints)
         # the natural images and their dB copy, the power spectrum of a chunk, the output
-        return n_frames * (2 * params["height"] + params["stft"]["n_fft"] // 2 + 1) + 4 * height * width
+        return n_frames * (2 * spec.height + spec.stft.n_bins) + 4 * height * width
 
-    def _images(self, X, params):
-        images = self._natural_images(X, params)  # (n, c, k, height, n_frames)
-        if params["image_size"] is not None:
-            images = resize_image(images, params["image_size"])
+    def _images(self, X, spec):
+        wide = X.size and float(np.max(np.abs(X))) > spec.overflow_amplitude()
+        # Rare: the float32 power of these series could overflow; compute it in float64.
+        images = self._natural_images(X.astype(np.float64) if wide else X, spec)  # (n, c, k, height, n_frames)
+        if wide and not spec.db and not np.max(images) <= np.finfo(np.float32).max:
+            raise ValueError(
+                f"{type(self).__name__} images of these series exceed the float32 range: their "
+                f"largest value is {float(np.max(images)):.3g} (float32 holds up to 3.4e+38; the "
+                f"series reach {float(np.max(np.abs(X))):.3g}). Set db=True (decibels of any finite "
+                "series are finite), or scale the series down (e.g. divide them by their maximum)."
+            )
+        if spec.image_size is not None:
+            images = resize_image(images, spec.image_size)
         return images
 
 
+@fill_doc
 class Spectrogram(_SpectralTransformer):
     """Spectrogram images of series: ``|STFT| ** power``, optionally in decibels.
 
@@ -97,47 +67,16 @@ class Spectrogram(_SpectralTransformer):
 
     Parameters
     ----------
-    n_fft : int, default=2048
-        FFT length, at least 2 and at most the series length (shorter series
-        are an error: pad them or use a smaller ``n_fft``).
-    hop_length : int or None, default=None
-        Samples between frames; None means ``win_length // 4``.
-    win_length : int or None, default=None
-        Window length in ``[1, n_fft]``, zero-padded to ``n_fft``; None means ``n_fft``.
-    window : str or tuple, default="hann"
-        A window :func:`scipy.signal.get_window` knows, e.g. ``"hamming"`` or
-        ``("kaiser", 8.0)``.
-    center : bool, default=True
-        Pad ``n_fft // 2`` samples on both sides so frames are centred on
-        ``t * hop_length``.
-    pad_mode : {"constant", "edge", "reflect", "symmetric"}, default="constant"
-        How ``center`` pads.
+    %(stft_parameters)s
     power : float, default=2.0
         Exponent of the magnitude, > 0: 2 for power, 1 for magnitude.
-    db : bool, default=False
-        Convert to decibels per image: :func:`~sigconv.functional.power_to_db`
-        for ``power=2``, :func:`~sigconv.functional.amplitude_to_db` for
-        ``power=1`` (other powers are an error with ``db=True``).
-    ref : float or "max", default=1.0
-        Reference of 0 dB (used with ``db=True``); "max" is each image's maximum.
-    top_db : float or None, default=80.0
-        With ``db=True``, clip each image at ``top_db`` below its maximum.
+    %(db_parameters)s
     image_size : int, (int, int) or None, default=None
         Resize images to ``(height, width)`` (an int for a square) with
         :func:`~sigconv.functional.resize_image`; then series of any length
         (a list of unequal-length series too) give images of one size. None
         keeps the natural size, which depends on the series length.
-    flatten : bool, default=False
-        Return ``(n_samples, height * width * n_channels)`` instead of images.
-
-    Attributes
-    ----------
-    n_channels_in_ : int
-        Number of series channels seen in ``fit``.
-    n_timepoints_in_ : int or None
-        Series length seen in ``fit``; None for series of unequal length.
-    n_features_in_ : int
-        Same as ``n_timepoints_in_``; only set when the series have one length.
+    %(transformer_tail)s
 
     See Also
     --------
@@ -163,6 +102,8 @@ class Spectrogram(_SpectralTransformer):
     >>> Spectrogram(n_fft=32, image_size=16).fit_transform(X).shape
     (4, 16, 16, 2)
     """
+
+    _spec_type = SpectrogramSpec
 
     def __init__(
         self,
@@ -193,22 +134,12 @@ class Spectrogram(_SpectralTransformer):
         self.image_size = image_size
         self.flatten = flatten
 
-    def _check_params(self):
-        stft = self._check_stft()
-        power = _check_power(self.power)
-        return {
-            "stft": stft,
-            "power": power,
-            **self._check_db(power),
-            "height": 1 + stft["n_fft"] // 2,
-            "image_size": check_image_size(self.image_size),
-        }
-
-    def _natural_images(self, X, params):
-        S = spectrogram(X, **params["stft"], power=params["power"])
-        return self._to_db(S, params)[:, :, None]
+    def _natural_images(self, X, spec):
+        S = spectrogram(X, **spec.stft.kwargs(), power=spec.power)
+        return self._to_db(S, spec)[:, :, None]
 
 
+@fill_doc
 class MelSpectrogram(_SpectralTransformer):
     """Mel spectrogram images of series, optionally in decibels.
 
@@ -220,49 +151,18 @@ class MelSpectrogram(_SpectralTransformer):
     ----------
     sr : float, default=22050
         Sampling rate of the series, in Hz.
-    n_fft : int, default=2048
-        FFT length, at least 2 and at most the series length.
-    hop_length : int or None, default=None
-        Samples between frames; None means ``win_length // 4``.
-    win_length : int or None, default=None
-        Window length in ``[1, n_fft]``; None means ``n_fft``.
-    window : str or tuple, default="hann"
-        A window :func:`scipy.signal.get_window` knows.
-    center : bool, default=True
-        Pad ``n_fft // 2`` samples on both sides so frames are centred.
-    pad_mode : {"constant", "edge", "reflect", "symmetric"}, default="constant"
-        How ``center`` pads.
+    %(stft_parameters)s
     power : float, default=2.0
         Exponent of the magnitude before the filterbank, > 0.
     n_mels : int, default=128
         Number of mel bands (image height).
-    fmin : float, default=0.0
-        Lowest frequency, in Hz, in ``[0, sr / 2)``.
-    fmax : float or None, default=None
-        Highest frequency, in Hz, in ``(fmin, sr / 2]``; None means ``sr / 2``.
-    htk : bool, default=False
-        Use the HTK mel scale instead of Slaney's.
+    %(mel_range_parameters)s
     norm : {"slaney", None}, default="slaney"
         Filterbank normalisation (see :func:`~sigconv.functional.mel_filterbank`).
-    db : bool, default=False
-        Convert to decibels per image (``power`` must then be 2 or 1).
-    ref : float or "max", default=1.0
-        Reference of 0 dB with ``db=True``; "max" is each image's maximum.
-    top_db : float or None, default=80.0
-        With ``db=True``, clip each image at ``top_db`` below its maximum.
+    %(db_parameters)s
     image_size : int, (int, int) or None, default=None
         Resize images to ``(height, width)``; None keeps ``(n_mels, n_frames)``.
-    flatten : bool, default=False
-        Return ``(n_samples, height * width * n_channels)`` instead of images.
-
-    Attributes
-    ----------
-    n_channels_in_ : int
-        Number of series channels seen in ``fit``.
-    n_timepoints_in_ : int or None
-        Series length seen in ``fit``; None for series of unequal length.
-    n_features_in_ : int
-        Same as ``n_timepoints_in_``; only set when the series have one length.
+    %(transformer_tail)s
 
     See Also
     --------
@@ -288,6 +188,8 @@ class MelSpectrogram(_SpectralTransformer):
     >>> mel.fit_transform(X).shape
     (4, 32, 8, 1)
     """
+
+    _spec_type = MelSpectrogramSpec
 
     def __init__(
         self,
@@ -330,33 +232,14 @@ class MelSpectrogram(_SpectralTransformer):
         self.image_size = image_size
         self.flatten = flatten
 
-    def _check_params(self):
-        stft = self._check_stft()
-        power = _check_power(self.power)
-        mel = _check_mel_params(
-            sr=self.sr,
-            n_fft=stft["n_fft"],
-            n_mels=self.n_mels,
-            fmin=self.fmin,
-            fmax=self.fmax,
-            htk=self.htk,
-            norm=self.norm,
-        )
+    def _natural_images(self, X, spec):
+        mel = spec.mel.kwargs()
         del mel["n_fft"]
-        return {
-            "stft": stft,
-            "power": power,
-            "mel": mel,
-            **self._check_db(power),
-            "height": mel["n_mels"],
-            "image_size": check_image_size(self.image_size),
-        }
-
-    def _natural_images(self, X, params):
-        M = mel_spectrogram(X, **params["stft"], power=params["power"], **params["mel"])
-        return self._to_db(M, params)[:, :, None]
+        M = mel_spectrogram(X, **spec.stft.kwargs(), power=spec.power, **mel)
+        return self._to_db(M, spec)[:, :, None]
 
 
+@fill_doc
 class MFCC(_SpectralTransformer):
     """Mel-frequency cepstral coefficient images of series, with optional deltas.
 
@@ -369,57 +252,18 @@ class MFCC(_SpectralTransformer):
     ----------
     sr : float, default=22050
         Sampling rate of the series, in Hz.
-    n_mfcc : int, default=20
-        Number of coefficients (image height), in ``[1, n_mels]``.
-    dct_type : {1, 2, 3}, default=2
-        DCT type.
-    norm : {"ortho", None}, default="ortho"
-        DCT normalisation.
-    lifter : float, default=0.0
-        Cepstral liftering coefficient, >= 0 (0 disables it).
-    deltas : {0, 1, 2}, default=0
-        Add the first (1) or the first and second (2) time derivatives of the
-        coefficients as extra image channels.
-    delta_width : int, default=9
-        Odd number of frames the delta filter spans, >= 3; series must then
-        give at least that many frames.
-    n_fft : int, default=2048
-        FFT length, at least 2 and at most the series length.
-    hop_length : int or None, default=None
-        Samples between frames; None means ``win_length // 4``.
-    win_length : int or None, default=None
-        Window length in ``[1, n_fft]``; None means ``n_fft``.
-    window : str or tuple, default="hann"
-        A window :func:`scipy.signal.get_window` knows.
-    center : bool, default=True
-        Pad ``n_fft // 2`` samples on both sides so frames are centred.
-    pad_mode : {"constant", "edge", "reflect", "symmetric"}, default="constant"
-        How ``center`` pads.
+    %(cepstral_parameters)s
+    %(stft_parameters)s
     n_mels : int, default=128
         Number of mel bands the DCT is taken over.
-    fmin : float, default=0.0
-        Lowest frequency, in Hz, in ``[0, sr / 2)``.
-    fmax : float or None, default=None
-        Highest frequency, in Hz, in ``(fmin, sr / 2]``; None means ``sr / 2``.
-    htk : bool, default=False
-        Use the HTK mel scale instead of Slaney's.
+    %(mel_range_parameters)s
     mel_norm : {"slaney", None}, default="slaney"
         Filterbank normalisation.
     top_db : float or None, default=80.0
         Clip each log-mel image at ``top_db`` below its maximum before the DCT.
     image_size : int, (int, int) or None, default=None
         Resize images to ``(height, width)``; None keeps ``(n_mfcc, n_frames)``.
-    flatten : bool, default=False
-        Return ``(n_samples, height * width * n_output_channels)`` instead of images.
-
-    Attributes
-    ----------
-    n_channels_in_ : int
-        Number of series channels seen in ``fit``.
-    n_timepoints_in_ : int or None
-        Series length seen in ``fit``; None for series of unequal length.
-    n_features_in_ : int
-        Same as ``n_timepoints_in_``; only set when the series have one length.
+    %(transformer_tail)s
 
     See Also
     --------
@@ -430,9 +274,7 @@ class MFCC(_SpectralTransformer):
 
     References
     ----------
-    .. [1] S. Davis and P. Mermelstein, "Comparison of parametric representations
-       for monosyllabic word recognition in continuously spoken sentences",
-       IEEE Transactions on Acoustics, Speech, and Signal Processing 28(4), 1980.
+    %(davis_mermelstein_reference)s
     .. [2] S. Furui, "Speaker-independent isolated word recognition using
        dynamic features of speech spectrum", IEEE Transactions on Acoustics,
        Speech, and Signal Processing 34(1), 1986.
@@ -446,6 +288,8 @@ class MFCC(_SpectralTransformer):
     >>> mfcc.fit_transform(X).shape  # 2 series channels x (static, delta, delta-delta)
     (4, 13, 16, 6)
     """
+
+    _spec_type = MFCCSpec
 
     def __init__(
         self,
@@ -494,53 +338,7 @@ class MFCC(_SpectralTransformer):
         self.image_size = image_size
         self.flatten = flatten
 
-    def _check_params(self):
-        stft = self._check_stft()
-        mel = _check_mel_params(
-            sr=self.sr,
-            n_fft=stft["n_fft"],
-            n_mels=self.n_mels,
-            fmin=self.fmin,
-            fmax=self.fmax,
-            htk=self.htk,
-            norm=self.mel_norm,
-            norm_name="mel_norm",
-        )
-        cepstral = _check_mfcc_params(
-            n_mfcc=self.n_mfcc,
-            n_mels=mel["n_mels"],
-            dct_type=self.dct_type,
-            norm=self.norm,
-            lifter=self.lifter,
-            top_db=self.top_db,
-        )
-        deltas = check_option(self.deltas, "deltas", (0, 1, 2))
-        delta_width, _ = _check_delta_params(width=self.delta_width, order=1, width_name="delta_width")
-        del mel["n_fft"]
-        mel["mel_norm"] = mel.pop("norm")
-        return {
-            "stft": stft,
-            "mel": mel,
-            "mfcc": cepstral,
-            "deltas": deltas,
-            "delta_width": delta_width,
-            "height": cepstral["n_mfcc"],
-            "image_size": check_image_size(self.image_size),
-        }
-
-    def _n_images(self, params):
-        return 1 + params["deltas"]
-
-    def _min_timepoints(self, params):
-        stft = params["stft"]
-        if params["deltas"] == 0:
-            return stft["n_fft"]
-        # the shortest series with at least delta_width frames
-        padding = 2 * (stft["n_fft"] // 2) if stft["center"] else 0
-        needed = (params["delta_width"] - 1) * stft["hop_length"] + stft["n_fft"] - padding
-        return max(stft["n_fft"], needed)
-
-    def _natural_images(self, X, params):
-        M = mfcc(X, **params["stft"], **params["mel"], **params["mfcc"])  # (n, c, n_mfcc, n_frames)
-        images = [M] + [delta(M, width=params["delta_width"], order=k) for k in range(1, params["deltas"] + 1)]
+    def _natural_images(self, X, spec):
+        M = mfcc(X, **spec.mfcc_kwargs())  # (n, c, n_mfcc, n_frames)
+        images = [M] + [delta(M, width=spec.delta_width, order=k) for k in range(1, spec.deltas + 1)]
         return np.stack(images, axis=2)
