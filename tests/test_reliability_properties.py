@@ -240,8 +240,9 @@ def _reader_property(tmp_path_factory, case):
         return
     X, y, X_test, y_test = result
     # accepted: every series whole, one label each, labels of the file. (A file cut inside its only
-    # row is a shorter series as far as any reader can tell: nothing else to compare it with.)
-    alone = damage == "cut" and len([line for line in text.splitlines() if line.strip()]) == 1
+    # row, or whose only row has a value more, is a series of that length as far as any reader can
+    # tell: there is no other row to compare it with.)
+    alone = damage in ("cut", "extra") and len([line for line in text.splitlines() if line.strip()]) == 1
     assert isinstance(X, np.ndarray) and (X.shape[2] == length or alone) and len(X) == len(y)
     # (one row whose label was replaced: a data set labelled by that name, which is valid)
     assert (y.dtype == np.int64 and set(y.tolist()) <= {1, 2, 3}) or (damage == "label" and n == 1)
