@@ -392,7 +392,8 @@ def test_cli_gives_deep_methods_30_seconds_unless_epochs_are_given(tmp_path):
           "--output", out])
     rows = _read_csv(tmp_path / "o" / "results.csv")
     assert [(r["epochs"], r["time_budget"]) for r in rows] == [("", "30.0"), ("3", "")]
-    assert rows[0]["error"].endswith("epochs=None, budget=30.0 (at test_benchmark.py:69)")
+    line = _reports_backend.__code__.co_firstlineno + 1  # where it raises
+    assert rows[0]["error"].endswith(f"epochs=None, budget=30.0 (at test_benchmark.py:{line})")
 
 
 # -- reproducibility ------------------------------------------------------------------------------
