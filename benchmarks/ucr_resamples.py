@@ -29,6 +29,9 @@ def main(argv=None):
     import numpy as np
     from sklearn.model_selection import StratifiedShuffleSplit
 
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import configurations  # noqa: F401 - registers the experiment configurations (resnet-both, ...)
+
     from sigconv.benchmark import get_method, list_methods
     from sigconv.datasets import load_ucr
 

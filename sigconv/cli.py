@@ -27,7 +27,9 @@ def _stdin_chunks(stream, n_channels, fmt, chunk_size):
 
     Each read takes what the stream holds at that moment (``read1``), up to
     ``chunk_size`` samples' worth, so a live stream is scored as it arrives
-    rather than once ``chunk_size`` samples have piled up.
+    rather than once ``chunk_size`` samples have piled up. A text line that is
+    not numbers comes as a :class:`~sigconv.monitoring.StreamError` in place
+    of a chunk, so the monitor reports it and goes on.
     """
     import numpy as np  # noqa: PLC0415
 
@@ -44,61 +46,147 @@ def _stdin_chunks(stream, n_channels, fmt, chunk_size):
             leftover = data[usable:]
             if usable:
                 yield np.frombuffer(data[:usable], dtype="<f4").reshape(-1, n_channels).T
-    leftover = b""
+    leftover, line_number = b"", 0
     while True:
         data = read(32 * n_channels * chunk_size)
         if not data:
             break
         *lines, leftover = (leftover + data).split(b"\n")
-        rows = _parse_rows(lines)
-        if rows:
-            yield _rows(rows)
-    rows = _parse_rows([leftover])
-    if rows:
-        yield _rows(rows)
+        yield from _text_chunks(lines, line_number)
+        line_number += len(lines)
+    yield from _text_chunks([leftover], line_number)
 
 
-def _parse_rows(lines):
-    """Numbers of each text line (spaces or commas); blank lines and ``#`` comments skipped."""
-    rows = []
-    for line in lines:
-        line = line.decode().strip()
-        if line and not line.startswith("#"):
-            try:
-                rows.append([float(v) for v in line.replace(",", " ").split()])
-            except ValueError:
-                raise ValueError(
-                    f"standard input line {line[:80]!r} is not numbers: --format text takes one "
-                    "line per time step holding one number per channel, separated by spaces or "
-                    "commas (use --format f32 for raw float32 samples)."
-                ) from None
-    return rows
+def _text_chunks(lines, line_number):
+    """Runs of text lines holding the same count of numbers, each as ``(count, n_lines)``.
 
-
-def _rows(rows):
+    A run whose count is not the stream's channel count is dropped by the
+    monitor as a bad chunk; a line that is not numbers becomes a StreamError
+    standing for one missing time step. Blank lines and ``#`` comments are skipped.
+    """
     import numpy as np  # noqa: PLC0415
 
-    lengths = {len(r) for r in rows}
-    if len(lengths) == 1:
-        return np.asarray(rows, dtype=np.float64).T  # (n_channels, n_samples)
-    return [np.asarray(r, dtype=np.float64)[:, None] for r in rows]  # each row alone: bad ones are reported
+    from .monitoring import StreamError  # noqa: PLC0415
+
+    rows = []
+    for number, line in enumerate(lines, start=line_number + 1):
+        line = line.decode(errors="replace").strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            row = [float(v) for v in line.replace(",", " ").split()]
+        except ValueError:
+            if rows:
+                yield np.asarray(rows, dtype=np.float64).T
+                rows = []
+            yield StreamError(
+                f"standard input line {number} ({line[:80]!r}) is not numbers; it was skipped as one "
+                "missing time step. --format text takes one line per time step holding one number "
+                "per channel, separated by spaces or commas (use --format f32 for raw float32 samples).",
+                n_samples=1,
+            )
+            continue
+        if rows and len(row) != len(rows[-1]):
+            yield np.asarray(rows, dtype=np.float64).T
+            rows = []
+        rows.append(row)
+    if rows:
+        yield np.asarray(rows, dtype=np.float64).T
+
+
+def _check_monitor_options(args):
+    """Check the options that need no model, before the model is loaded."""
+    import math  # noqa: PLC0415
+
+    def positive_int(option, value, minimum=1):
+        if value is not None and value < minimum:
+            raise ValueError(f"--{option} must be an int >= {minimum}; got --{option}={value}.")
+
+    def positive_float(option, value):
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise ValueError(f"--{option} must be a finite number > 0; got --{option}={value:g}.")
+
+    positive_int("chunk-size", args.chunk_size)
+    positive_int("window", args.window, minimum=2)
+    for option in ("hop", "k", "n", "m"):
+        positive_int(option, getattr(args, option))
+    if args.k > args.n:
+        raise ValueError(f"--k must be at most --n={args.n} (k counts agreeing windows among the last n); "
+                         f"got --k={args.k}.")
+    for option in ("sr", "resample", "timeout"):
+        positive_float(option, getattr(args, option))
+    if args.recording == "-" and args.sr is None:
+        raise ValueError("--sr is required when reading standard input (-).")
+    if args.recording != "-" and args.format != "text":
+        raise ValueError(f"--format applies to standard input only; got --format={args.format} with "
+                         f"the file {args.recording!r}. Drop --format, or read the stream from -.")
+    for option in ("channels", "resample"):
+        if args.recording == "-" and getattr(args, option) is not None:
+            raise ValueError(f"--{option} applies to recording files only; standard input (-) holds the "
+                             f"model's channels at --sr. Drop --{option}, or save the stream to a file.")
+
+
+def _load_model(path):
+    """Load MODEL, importing Keras only for a model that holds a Keras network.
+
+    The file's class name is read first (a zip holding JSON); a class of
+    :mod:`sigconv.monitoring` with its own ``load`` is loaded by it, without
+    importing :mod:`sigconv.estimators` (and TensorFlow).
+    """
+    import json  # noqa: PLC0415
+    import zipfile  # noqa: PLC0415
+
+    name = None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            metadata = json.loads(archive.read("estimator.json"))
+        name = metadata.get("class") if isinstance(metadata, dict) else None
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        pass  # sigconv.estimators.load says what is wrong with the file
+    if isinstance(name, str):
+        from . import monitoring  # noqa: PLC0415
+
+        cls = getattr(monitoring, name, None) if name in monitoring.__all__ else None
+        if isinstance(cls, type) and callable(getattr(cls, "load", None)):
+            return cls.load(path)
+    from .estimators import load  # noqa: PLC0415
+
+    return load(path)
+
+
+def _healthy_class(estimator, option):
+    """The healthy label: --healthy-class, else the model's ``healthy_class_``, else "healthy"; one of its classes."""
+    classes = [c.item() if hasattr(c, "item") else c for c in getattr(estimator, "classes_", [])]
+    given_option = option is not None
+    if option is None:
+        recorded = getattr(estimator, "healthy_class_", None)
+        if recorded is not None:
+            return recorded.item() if hasattr(recorded, "item") else recorded
+        option = "healthy"
+    # The option is text; the classes may be numbers: use the class that prints as it.
+    match = [c for c in classes if str(c) == option]
+    if not match:
+        given = f"--healthy-class={option!r}" if given_option else (
+            f"the default {option!r} (the model records no healthy_class_)")
+        raise ValueError(
+            f"--healthy-class must be one of the model's classes ({', '.join(map(repr, classes))}); "
+            f"got {given}. Pass --healthy-class with the label the model was trained with for "
+            "healthy windows."
+        )
+    return match[0]
 
 
 def _monitor(args):
     import json  # noqa: PLC0415
 
-    from .estimators import load  # noqa: PLC0415
-    from .monitoring import AlarmPolicy, Monitor, StreamingPredictor  # noqa: PLC0415
+    _check_monitor_options(args)
+    from .monitoring import AlarmPolicy, Monitor, StreamingPredictor, WindowPrediction  # noqa: PLC0415
 
-    estimator = load(args.model)
-    # The option is text; the classes may be numbers: use the class that prints as it.
-    healthy = next((c.item() if hasattr(c, "item") else c for c in getattr(estimator, "classes_", [])
-                    if str(c) == args.healthy_class), args.healthy_class)
+    estimator = _load_model(args.model)
+    healthy = _healthy_class(estimator, args.healthy_class)
     policy = AlarmPolicy(k=args.k, n=args.n, m=args.m, healthy_class=healthy)
     n_channels = getattr(estimator, "n_channels_in_", 1)
     if args.recording == "-":
-        if args.sr is None:
-            raise ValueError("--sr is required when reading standard input (-).")
         sr = args.sr
         chunks = _stdin_chunks(sys.stdin.buffer, n_channels, args.format, args.chunk_size)
     else:
@@ -112,26 +200,13 @@ def _monitor(args):
         chunks = (data[:, i : i + args.chunk_size] for i in range(0, data.shape[1], args.chunk_size))
     predictor = StreamingPredictor(estimator, sr=sr, window=args.window, hop=args.hop,
                                    standardize=args.standardize)
-    monitor = Monitor(predictor, policy)
-    for event in _flatten_rows(monitor, chunks, args.timeout):
-        print(json.dumps(event.to_dict()), flush=True)
-    if args.predictions:
-        classes = predictor.classes_
-        for prediction in monitor.predictions:
-            print(json.dumps({"kind": "window", **prediction.to_dict(classes)}), flush=True)
+    monitor = Monitor(predictor, policy, keep_predictions=False)
+    classes = predictor.classes_
+    for item in monitor.run(chunks, timeout=args.timeout, predictions=args.predictions):
+        line = ({"kind": "window", **item.to_dict(classes)} if isinstance(item, WindowPrediction)
+                else item.to_dict())
+        print(json.dumps(line), flush=True)
     return 0
-
-
-def _flatten_rows(monitor, chunks, timeout):
-    """Text rows of unequal widths come as a list of rows: push each row so the bad ones are reported."""
-    def expand():
-        for chunk in chunks:
-            if isinstance(chunk, list):
-                yield from chunk
-            else:
-                yield chunk
-
-    yield from monitor.run(expand(), timeout=timeout)
 
 
 def _benchmark(args):
@@ -143,7 +218,10 @@ def _benchmark(args):
             reason = method.unavailable_reason()
             print(f"{name:<16} {method.description}" + (f"  [unavailable: {reason}]" if reason else ""))
         return 0
-    datasets = args.datasets
+    from .benchmark._methods import QUICK_DATASETS, QUICK_EPOCHS, QUICK_METHODS  # noqa: PLC0415
+
+    datasets = list(QUICK_DATASETS) if args.datasets is None else args.datasets
+    methods = list(QUICK_METHODS) if args.methods is None else args.methods
     if args.all:
         from .datasets import list_ucr_datasets  # noqa: PLC0415
         from .datasets._ucr import _data_home  # noqa: PLC0415
@@ -152,13 +230,11 @@ def _benchmark(args):
         if not datasets:
             raise ValueError(f"--all found no data sets in {_data_home(args.data_dir)}: pass --data-dir (or "
                              "set SIGCONV_DATA) to a folder of UCR/UEA files, or name sets with --datasets.")
-    from .benchmark._runner import DEFAULT_TIME_BUDGET  # noqa: PLC0415
-
-    # A quick report by default; --epochs alone means "train this many epochs", without a budget.
-    budget = DEFAULT_TIME_BUDGET if args.time_budget is None and args.epochs is None else args.time_budget
+    # A quick report by default; --time-budget alone means "train this long", each method's epochs.
+    epochs = QUICK_EPOCHS if args.time_budget is None and args.epochs is None else args.epochs
     try:
         run = run_benchmark(
-            datasets, args.methods, seeds=args.seeds, epochs=args.epochs, time_budget=budget,
+            datasets, methods, seeds=args.seeds, epochs=epochs, time_budget=args.time_budget,
             data_home=args.data_dir, output_dir=args.output, backend=args.backend, cluster=args.cluster,
             isolation="inline" if args.inline else "process", n_jobs=args.jobs,
             cell_timeout=args.cell_timeout,
@@ -221,7 +297,9 @@ def _parser():
     monitor.add_argument("--k", type=int, default=3, help="agreeing windows that raise an alarm (default: 3)")
     monitor.add_argument("--n", type=int, default=5, help="windows looked at (default: 5)")
     monitor.add_argument("--m", type=int, default=3, help="healthy windows that clear an alarm (default: 3)")
-    monitor.add_argument("--healthy-class", default="healthy", help="label of the healthy class (default: healthy)")
+    monitor.add_argument("--healthy-class", default=None,
+                         help="label of the healthy class, one of the model's classes (default: the "
+                         "healthy class the model records, else healthy)")
     monitor.add_argument("--format", choices=("text", "f32"), default="text",
                          help="standard input format (default: text)")
     monitor.add_argument("--chunk-size", type=int, default=4096,
@@ -229,7 +307,7 @@ def _parser():
     monitor.add_argument("--timeout", type=float, default=None,
                          help="seconds without data before a 'stalled' event (default: wait forever)")
     monitor.add_argument("--predictions", action="store_true",
-                         help="also print one line per window (kind 'window') at the end")
+                         help="also print one line per window (kind 'window') as it is scored")
     monitor.set_defaults(run=_monitor)
     benchmark = commands.add_parser(
         "benchmark",
@@ -240,23 +318,24 @@ def _parser():
         "interrupted run (failed cells are retried). Then writes OUTPUT/report.md and "
         "OUTPUT/report.html: accuracy per data set, mean accuracy and rank, a critical-difference "
         "diagram, Wilcoxon tests and scatter plots against published results, and the transforms. "
-        "With no options: the built-in univariate sets (Coffee, GunPoint, PigCVP) with 1nn-euclidean, "
-        "gaf-logreg and fcn, 30 s of training per fit. The exit status is 1 when a cell failed.",
+        "With no options (about 4 minutes on 2 CPU cores): the built-in sets GunPoint, Coffee and "
+        "BasicMotions with a baseline (1nn-euclidean), a 1D network (fcn) and an image method "
+        "(image-spectrogram), 60 epochs per fit. The exit status is 1 when a cell failed.",
     )
     which = benchmark.add_mutually_exclusive_group()
     which.add_argument("--datasets", nargs="+", metavar="NAME", default=None,
-                       help="data sets (default: the built-in univariate ones)")
+                       help="data sets (default: GunPoint Coffee BasicMotions, built in)")
     which.add_argument("--all", action="store_true", help="every data set in --data-dir")
     benchmark.add_argument("--data-dir", default=None,
                            help="folder with UCR/UEA files (default: $SIGCONV_DATA, then built-in data)")
     benchmark.add_argument("--methods", nargs="+", metavar="NAME", default=None,
-                           help="methods (default: 1nn-euclidean gaf-logreg fcn; see --list-methods)")
+                           help="methods (default: 1nn-euclidean fcn image-spectrogram; see --list-methods)")
     benchmark.add_argument("--list-methods", action="store_true", help="list the methods and exit")
     benchmark.add_argument("--epochs", type=int, default=None,
-                           help="epochs of every deep method (default: each method's own)")
+                           help="epochs of every deep method (default: 60 unless --time-budget is given, "
+                           "then each method's own)")
     benchmark.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
-                           help="training seconds per fit (estimators' max_time; default: 30 unless "
-                           "--epochs is given, then none)")
+                           help="training seconds per fit (estimators' max_time; default: none)")
     benchmark.add_argument("--seeds", type=int, nargs="+", default=[0], help="random seeds (default: 0)")
     benchmark.add_argument("--backend", choices=("tensorflow", "jax", "torch"), default=None,
                            help="KERAS_BACKEND of the worker processes (default: $KERAS_BACKEND, else tensorflow)")

@@ -192,3 +192,83 @@ def test_a_simple_classifier_separates_the_classes():
 def test_bad_parameters(kwargs, error, message):
     with pytest.raises(error, match=re.escape(message)):
         make_bearing_vibration(**kwargs)
+
+
+# Calibration to healthy windows -----------------------------------------------------------
+
+
+def _healthy_like(seed=0, n=6):
+    """Healthy windows of a 'machine': noise coloured by a resonance band at 2-3 kHz."""
+    import scipy.signal
+
+    rng = np.random.default_rng(seed)
+    sos = scipy.signal.butter(4, [2000.0, 3000.0], btype="bandpass", fs=12000.0, output="sos")
+    return 0.05 * scipy.signal.sosfilt(sos, rng.normal(size=(n, 4000)), axis=-1) + 0.002 * rng.normal(size=(n, 4000))
+
+
+def test_calibrate_bearing_model_estimates_the_machine():
+    from sigconv.datasets import calibrate_bearing_model
+
+    healthy = _healthy_like()
+    params = calibrate_bearing_model(healthy, sr=12000.0)
+    low, high = params["resonance_hz"]
+    assert 1800.0 <= low < high <= 3200.0  # the band that holds the machine's power
+    assert params["noise"] == 0.0 and params["imbalance"] == 0.0
+    rms = float(np.std(healthy))
+    # impulse peaks uniform in [0.5, 4] x RMS
+    assert params["load"] * (1 - params["load_variation"]) == pytest.approx(0.5 * rms, rel=0.02)
+    assert params["load"] * (1 + params["load_variation"]) == pytest.approx(4.0 * rms, rel=0.02)
+    assert params["background"].shape == (6, 4000)
+
+
+def test_make_bearing_vibration_on_a_background_with_randomised_parameters():
+    from sigconv.datasets import calibrate_bearing_model
+
+    healthy = _healthy_like()
+    params = calibrate_bearing_model(healthy, sr=12000.0)
+    bunch = make_bearing_vibration(4, faults=("healthy", "outer_race"), duration=0.25, random_state=0,
+                                   shuffle=False, **params)
+    assert bunch.data.shape == (8, 1, 3000)
+    # a healthy sample is a stretch of a background window, nothing added
+    sample = bunch.data[0, 0].astype(np.float64)
+    found = any(np.allclose(sample, w[s : s + 3000], atol=1e-6)
+                for w in healthy for s in range(0, 1001))
+    assert found
+    # faults ring inside the calibrated band: most of their extra power lies there
+    import scipy.signal
+
+    f, p = scipy.signal.welch(bunch.data[4:, 0], fs=12000.0, nperseg=256)
+    low, high = params["resonance_hz"]
+    inside = (f >= low - 500) & (f <= high + 500)
+    assert p[:, inside].sum() / p.sum() > 0.8
+    assert "resonance at" in bunch.DESCR
+
+
+def test_parameter_ranges_and_background_errors():
+    common = dict(duration=0.1, random_state=0)
+    with pytest.raises(ValueError, match=re.escape("damping must be a (low, high) pair with low <= high; "
+                                                   "got damping=(0.2, 0.1).")):
+        make_bearing_vibration(2, damping=(0.2, 0.1), **common)
+    with pytest.raises(TypeError, match=re.escape("slip must be a number or a (low, high) pair; got slip=(0.1,).")):
+        make_bearing_vibration(2, slip=(0.1,), **common)
+    with pytest.raises(ValueError, match=re.escape("resonance_hz[1] must be a number in (0, 6000.0)")):
+        make_bearing_vibration(2, resonance_hz=(1000.0, 7000.0), **common)
+    with pytest.raises(ValueError, match=re.escape(
+            "background must be healthy windows of shape (n_windows, n_timepoints_b) or "
+            "(n_windows, 1, n_timepoints_b) with n_timepoints_b >= round(sr * duration)=1200; got an "
+            "array of shape (3, 100). Pass longer windows or a shorter duration.")):
+        make_bearing_vibration(2, background=np.zeros((3, 100)), **common)
+    from sigconv.datasets import calibrate_bearing_model
+
+    with pytest.raises(ValueError, match=re.escape("healthy must not be constant")):
+        calibrate_bearing_model(np.ones((2, 400)), sr=12000.0)
+    with pytest.raises(ValueError, match=re.escape("impulse_range must be a (low, high) pair with low < high")):
+        calibrate_bearing_model(_healthy_like(), sr=12000.0, impulse_range=(4.0, 1.0))
+
+
+def test_ranges_draw_per_sample_and_fixed_values_keep_seeded_output():
+    a = make_bearing_vibration(3, duration=0.1, random_state=3)
+    b = make_bearing_vibration(3, duration=0.1, random_state=3, damping=(0.05, 0.05), slip=(0.01, 0.01))
+    np.testing.assert_array_equal(a.data, b.data)
+    c = make_bearing_vibration(3, duration=0.1, random_state=3, damping=(0.02, 0.2))
+    assert not np.array_equal(a.data, c.data)

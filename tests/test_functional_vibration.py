@@ -11,8 +11,11 @@ from sigconv.functional import (
     bandpass,
     bandpass_sos,
     bearing_defect_frequencies,
+    bearing_features,
     envelope_spectrum,
+    kurtogram,
     order_spectrum,
+    spectral_kurtosis,
 )
 
 # SKF 6205-2RS JEM, CWRU drive end (inches).
@@ -163,3 +166,113 @@ def test_order_spectrum_errors():
         order_spectrum(np.zeros(1000), sr=1000.0, rpm=-1.0)
     with pytest.raises(ValueError, match="broadcastable"):
         order_spectrum(np.zeros((3, 1000)), sr=1000.0, rpm=[600.0, 700.0], max_order=5.0)
+
+
+# Spectral kurtosis and the kurtogram -------------------------------------------------------
+
+
+def test_spectral_kurtosis_hand_cases():
+    # A pure tone on a bin: |X| is the same in every frame, <|X|^4>/<|X|^2>^2 = 1, SK = -1.
+    t = np.arange(8192) / 1000.0
+    freqs, sk = spectral_kurtosis(np.cos(2 * np.pi * 125.0 * t), sr=1000.0, n_fft=64)
+    assert freqs[8] == 125.0
+    assert sk[8] == pytest.approx(-1.0, abs=1e-6)
+    # Stationary Gaussian noise: |X|^2 is exponential, <|X|^4> = 2 <|X|^2>^2, SK ~ 0.
+    noise = np.random.default_rng(0).normal(size=2**16)
+    _, sk = spectral_kurtosis(noise, sr=1000.0, n_fft=64, hop=64)
+    assert np.abs(sk[2:-2]).max() < 0.15
+    # Two frames by hand: |X(f)|^2 = 4 and 0 -> <|X|^4> = 8, <|X|^2>^2 = 4, SK = 0.
+    frame = np.cos(2 * np.pi * np.arange(8) / 4) / scipy.signal.get_window("hann", 8)[2]
+    x = np.concatenate([np.zeros(8), np.zeros(8)])
+    x[:8] = np.where(np.arange(8) == 2, frame, 0.0)
+    _, by_hand = spectral_kurtosis(x, sr=8.0, n_fft=8, hop=8)
+    power = np.abs(np.fft.rfft(x[:8] * scipy.signal.get_window("hann", 8))) ** 2
+    expected = np.where(power > 0, (power**2 / 2) / (power / 2) ** 2 - 2, 0.0)
+    np.testing.assert_allclose(by_hand, expected)
+
+
+def test_kurtogram_finds_the_band_of_the_impulses():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(2, 16384))
+    t = np.arange(300) / 12000.0
+    ring = np.exp(-400 * t) * np.sin(2 * np.pi * 4000.0 * t)
+    for start in range(0, 16000, 700):
+        x[0, start : start + 300] += 6 * ring
+    bands, sk = kurtogram(x, sr=12000.0, min_bandwidth=500.0)
+    assert bands.shape == (2, 2) and sk.shape == (2,)
+    assert bands[0, 0] < 4000.0 < bands[0, 1]
+    assert bands[0, 1] - bands[0, 0] >= 500.0
+    assert sk[0] > 1.0 > abs(sk[1])
+    assert np.all(bands > 0) and np.all(bands < 6000.0)
+
+
+def test_kurtogram_and_spectral_kurtosis_errors():
+    x = np.zeros(64)
+    with pytest.raises(ValueError, match=re.escape("n_fft must be an int in [4, 64]; got n_fft=128.")):
+        spectral_kurtosis(x, sr=100.0, n_fft=128)
+    with pytest.raises(TypeError, match=re.escape("n_ffts must be a non-empty tuple of ints in [4, "
+                                                  "n_timepoints=64]; got n_ffts=8.")):
+        kurtogram(x, sr=100.0, n_ffts=8)
+    with pytest.raises(ValueError, match=re.escape("No band of n_ffts=(8, 16) is at least "
+                                                   "min_bandwidth=60 Hz wide")):
+        kurtogram(x, sr=100.0, n_ffts=(8, 16), min_bandwidth=60.0)
+
+
+# bearing_features ----------------------------------------------------------------------
+
+
+def _fault(fault, seed=0, **kwargs):
+    params = dict(duration=0.4, noise=0.2, speed_variation=0.0, load_variation=0.0, random_state=seed)
+    params.update(kwargs)
+    return make_bearing_vibration(1, faults=(fault,), **params).data[0, 0]
+
+
+_SKF = dict(n_balls=9, ball_diameter=7.94, pitch_diameter=39.04)
+
+
+@pytest.mark.parametrize("fault, line", [("inner_race", "BPFI_1x"), ("outer_race", "BPFO_1x"),
+                                         ("ball", "2xBSF_1x")])
+def test_bearing_features_peak_at_the_fault_line(fault, line):
+    names, features = bearing_features(_fault(fault), sr=12000.0, rpm=1797.0, **_SKF)
+    healthy = bearing_features(_fault("healthy"), sr=12000.0, rpm=1797.0, **_SKF)[1]
+    i = names.index(line)
+    assert features[i] > 2.0 > healthy[i]
+    assert features[i] >= np.sort(features[:-2])[-3]  # among the strongest lines
+
+
+def test_bearing_features_do_not_depend_on_gain_and_follow_the_speed():
+    x = _fault("outer_race", rpm=1500.0)
+    names, a = bearing_features(x, sr=12000.0, rpm=1500.0, **_SKF)
+    _, b = bearing_features(250.0 * x, sr=12000.0, rpm=1500.0, **_SKF)
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)  # float32 series
+    _, wrong_speed = bearing_features(x, sr=12000.0, rpm=1797.0, **_SKF)
+    assert a[names.index("BPFO_1x")] > wrong_speed[names.index("BPFO_1x")] + 1.0
+    # one speed per series
+    _, both = bearing_features(np.stack([x, x]), sr=12000.0, rpm=[1500.0, 1797.0], **_SKF)
+    np.testing.assert_allclose(both, np.stack([a, wrong_speed]), rtol=1e-5, atol=1e-6)
+
+
+def test_bearing_features_drop_lines_two_defects_share():
+    names, _ = bearing_features(_fault("healthy"), sr=12000.0, rpm=1797.0, **CWRU_DE)
+    # BPFO 3x (10.754 orders) and BPFI 2x (10.830) are 0.7% apart on the CWRU bearing.
+    assert "BPFO_3x" not in names and "BPFI_2x" not in names
+    assert {"BPFI_1x", "BPFO_1x", "2xBSF_1x", "FTF_1x", "kurtosis", "spectral_kurtosis"} <= set(names)
+
+
+def test_bearing_features_errors():
+    x = np.random.default_rng(0).normal(size=1024)
+    with pytest.raises(ValueError, match=re.escape(
+            "x (the windows) must have at least 2012 timepoints to resolve the cage frequency FTF=11.9 Hz "
+            "(two bins of sr / n_timepoints per FTF at sr=12000 and rpm=1797); got windows of 1024 "
+            "timepoints. Use longer windows.")):
+        bearing_features(x, sr=12000.0, rpm=1797.0, **CWRU_DE)
+    with pytest.raises(ValueError, match=re.escape("sr must be more than twice the highest envelope line")):
+        bearing_features(np.zeros(4096), sr=1000.0, rpm=1797.0, **CWRU_DE)
+    with pytest.raises(ValueError, match=re.escape("ball_diameter must be smaller than pitch_diameter=1.0")):
+        bearing_features(x, sr=12000.0, rpm=1797.0, n_balls=9, ball_diameter=2.0, pitch_diameter=1.0)
+    with pytest.raises(ValueError, match=re.escape("rpm must hold positive, finite shaft speeds in "
+                                                   "revolutions per minute; got rpm=-5.0.")):
+        bearing_features(x, sr=12000.0, rpm=-5.0, **CWRU_DE)
+    with pytest.raises(ValueError, match=re.escape("rpm must hold positive, finite shaft speeds in "
+                                                   "revolutions per minute; got 1 values that are not.")):
+        bearing_features(np.stack([x, x]), sr=12000.0, rpm=[1797.0, np.nan], **CWRU_DE)

@@ -256,3 +256,47 @@ def test_stalled_stream_is_reported(loudness):
     assert [e.kind for e in events] == ["stalled"]
     assert events[0].time == 0.32 and events[0].message == "no data for 0.1 s"
     assert len(monitor.predictions) == 7
+
+
+def test_run_yields_each_window_before_the_events_it_raises(loudness):
+    x = _stream(800, fault_from=400)
+    x[:, 100:130] = np.nan
+    chunks = np.array_split(x, 13, axis=1)
+    policy = dict(k=3, n=5, m=3)
+    kept = Monitor(StreamingPredictor(loudness, sr=100.0, window=16, hop=8, n_channels=2),
+                   AlarmPolicy(**policy))
+    events = list(kept.run(chunks))
+    monitor = Monitor(StreamingPredictor(loudness, sr=100.0, window=16, hop=8, n_channels=2),
+                      AlarmPolicy(**policy), keep_predictions=False)
+    items = list(monitor.run(chunks, predictions=True))
+    assert monitor.predictions == []
+    assert ([p.to_dict() for p in items if isinstance(p, WindowPrediction)]
+            == [p.to_dict() for p in kept.predictions])
+    assert [i for i in items if not isinstance(i, WindowPrediction)] == events
+    assert [e.kind for e in events] == ["bad_data", "alarm"]
+    for i, item in enumerate(items):
+        if not isinstance(item, WindowPrediction):
+            # an alarm follows the window that decided it; bad_data the run's first window
+            assert isinstance(items[i - 1], WindowPrediction)
+            assert items[i - 1].end_time == item.time
+
+
+def test_a_reader_s_stream_error_is_a_bad_chunk_and_the_stream_goes_on(loudness):
+    monitor = Monitor(StreamingPredictor(loudness, sr=100.0, window=16, hop=8, n_channels=2))
+    x = _stream(200, fault_from=200)
+    unreadable = StreamError("line 101 is not numbers", n_samples=3)
+    events = list(monitor.run([x[:, :100], unreadable, x[:, 103:]]))
+    assert [e.to_dict() for e in events] == [
+        {"kind": "bad_chunk", "time": 1.0, "start_time": 1.0, "message": "line 101 is not numbers"}]
+    starts = [p.start for p in monitor.predictions]
+    # the 3 unreadable samples are a gap: windows restart at sample 103
+    assert starts == list(range(0, 85, 8)) + list(range(103, 185, 8))
+
+
+def test_monitor_checks_keep_predictions(loudness):
+    predictor = StreamingPredictor(loudness, sr=100.0, window=16, hop=8, n_channels=2)
+    with pytest.raises(TypeError, match=re.escape("keep_predictions must be True or False; got "
+                                                  "keep_predictions='no' (str).")):
+        Monitor(predictor, keep_predictions="no")
+    with pytest.raises(TypeError, match=re.escape("predictions must be True or False; got predictions=1 (int).")):
+        next(Monitor(predictor).run([], predictions=1))

@@ -98,3 +98,29 @@ _EXPECTED_FAILURES = {
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("transformer", [
+    BandPass(sr=1000.0, band=(50.0, 200.0), flatten=True),
+    EnvelopeSpectrum(sr=1000.0, max_frequency=100.0, flatten=True),
+    OrderSpectrum(sr=1000.0, rpm=600.0, max_order=10.0, resolution=0.5, flatten=True),
+], ids=lambda t: type(t).__name__)
+def test_flatten_gives_2d_output_for_sklearn_classifiers(transformer):
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.random.default_rng(0).normal(size=(6, 2, 400))
+    flat = clone(transformer).fit_transform(X)
+    nested = clone(transformer).set_params(flatten=False).fit_transform(X)
+    assert flat.shape == (6, nested.shape[1] * nested.shape[2]) and flat.dtype == np.float32
+    np.testing.assert_array_equal(flat, nested.reshape(6, -1))
+    names = clone(transformer).fit(X).get_feature_names_out()
+    assert len(names) == flat.shape[1] and names[0] == type(transformer).__name__.lower() + "0"
+    make_pipeline(clone(transformer), LogisticRegression()).fit(X, [0, 1] * 3).predict(X)
+
+
+def test_flatten_errors_and_feature_names_need_it():
+    X = np.zeros((2, 1, 100))
+    with pytest.raises(TypeError, match=re.escape("flatten must be True or False; got flatten=1 (int).")):
+        EnvelopeSpectrum(sr=1000.0, flatten=1).fit(X)
+    with pytest.raises(ValueError, match=re.escape("Set flatten=True for 2D output")):
+        EnvelopeSpectrum(sr=1000.0).fit(X).get_feature_names_out()

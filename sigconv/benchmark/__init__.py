@@ -10,8 +10,12 @@
 - :class:`ResultsStore` and :data:`COLUMNS`: the ``results.csv`` file;
 - statistics over data sets: :func:`mean_ranks`, :func:`friedman_test`,
   :func:`critical_difference` (Nemenyi), :func:`pairwise_wilcoxon` and
-  :func:`wilcoxon_cliques` (Holm-corrected Wilcoxon signed-rank tests);
-- :func:`write_report`: ``report.md`` and ``report.html`` with tables, the
+  :func:`wilcoxon_cliques` (Holm-corrected Wilcoxon signed-rank tests),
+  :func:`smallest_wilcoxon_pvalue` (whether so few data sets can show a
+  difference at all). They live in ``sigconv._stats``, below both this
+  package and :mod:`sigconv.plot`, which draws them;
+- :func:`write_report`: ``report.md`` and ``report.html``, opening with a
+  figure and a summary (which method won, by how much, how sure), then tables, the
   critical-difference diagram and scatter plots against published results
   (:func:`load_published`, sources in :data:`PUBLISHED_SOURCES`).
 
@@ -22,7 +26,14 @@ from ._methods import Method, get_method, list_methods, register_method
 from ._published import PUBLISHED_SOURCES, load_published
 from ._report import write_report
 from ._runner import BenchmarkResult, default_datasets, run_benchmark
-from ._stats import critical_difference, friedman_test, mean_ranks, pairwise_wilcoxon, wilcoxon_cliques
+from .._stats import (
+    critical_difference,
+    friedman_test,
+    mean_ranks,
+    pairwise_wilcoxon,
+    smallest_wilcoxon_pvalue,
+    wilcoxon_cliques,
+)
 from ._store import COLUMNS, ResultsStore
 
 __all__ = [
@@ -41,6 +52,7 @@ __all__ = [
     "pairwise_wilcoxon",
     "register_method",
     "run_benchmark",
+    "smallest_wilcoxon_pvalue",
     "wilcoxon_cliques",
     "write_report",
 ]

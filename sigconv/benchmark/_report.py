@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ._published import PUBLISHED_SOURCES, load_published
-from ._stats import friedman_test, mean_ranks, pairwise_wilcoxon
+from .._stats import friedman_test, mean_ranks, pairwise_wilcoxon, smallest_wilcoxon_pvalue
 
 __all__ = ["write_report"]
 
@@ -153,7 +153,7 @@ def write_report(results, output_dir, *, data_home=None, notes=(), alpha=0.05, g
     """
     import pandas as pd
 
-    from ..plot import plot_accuracy_scatter, plot_critical_difference
+    from ..plot import plot_accuracy_by_dataset, plot_accuracy_scatter, plot_critical_difference
     from ._store import COLUMNS, ResultsStore
 
     output_dir = Path(output_dir)
@@ -185,6 +185,15 @@ def write_report(results, output_dir, *, data_home=None, notes=(), alpha=0.05, g
 
     doc = _Document()
     doc.h(1, "sigconv benchmark")
+    # -- the figure and the summary first: what a reader wants before the tables -------------------
+    if len(scores) and len(scores) <= _MAX_DOT_ROWS:
+        shown = [r for r in references if r in published.columns]
+        _save(plot_accuracy_by_dataset(scores, references=published[shown] if shown else None),
+              figures / "accuracy.png")
+        doc.img("figures/accuracy.png", "test accuracy of each method on each data set"
+                + (f" (hollow: published {', '.join(shown)})" if shown else ""))
+    for sentence in _summary(complete, ok, alpha):
+        doc.p(sentence)
     n_failed = int((results["status"] != "ok").sum())
     budget = sorted({str(v) for v in results["time_budget"].dropna()}) if "time_budget" in results else []
     epochs = sorted({str(int(v)) for v in results["epochs"].dropna()}) if "epochs" in results else []
@@ -264,22 +273,28 @@ def write_report(results, output_dir, *, data_home=None, notes=(), alpha=0.05, g
               f"{len(cd_scores)} data sets. Friedman test: "
               + (f"chi-square {statistic:.2f}, p = {pvalue:.3g}." if np.isfinite(pvalue)
                  else "needs at least 3 methods.")
-              + (" With five data sets or fewer no Wilcoxon test can reach p < 0.05; run more "
-                 "(`--all`)." if len(cd_scores) <= 5 else ""))
+              )
         doc.img("figures/critical_difference.png", "critical-difference diagram")
-        tests = pairwise_wilcoxon(cd_scores, alpha=alpha)
-        doc.p(f"Pairwise Wilcoxon signed-rank tests (scipy.stats.wilcoxon), Holm-corrected at alpha = {alpha}.")
-        doc.table(["method a", "method b", "a wins", "ties", "a losses", "p-value", "Holm threshold", "significant"],
-                  [[t.a, t.b, str(t.wins), str(t.ties), str(t.losses), f"{t.pvalue:.3g}", f"{t.threshold:.3g}",
-                    "yes" if t.significant else "no"] for t in tests.itertuples()])
+        n_pairs = cd_scores.shape[1] * (cd_scores.shape[1] - 1) // 2
+        if _can_be_significant(len(cd_scores), alpha / n_pairs):
+            tests = pairwise_wilcoxon(cd_scores, alpha=alpha)
+            doc.p(f"Pairwise Wilcoxon signed-rank tests (scipy.stats.wilcoxon), Holm-corrected at alpha = {alpha}.")
+            doc.table(["method a", "method b", "a wins", "ties", "a losses", "p-value", "Holm threshold",
+                       "significant"],
+                      [[t.a, t.b, str(t.wins), str(t.ties), str(t.losses), f"{t.pvalue:.3g}", f"{t.threshold:.3g}",
+                        "yes" if t.significant else "no"] for t in tests.itertuples()])
+        else:
+            doc.p(_untestable(len(cd_scores), alpha / n_pairs, "the pairwise Wilcoxon-Holm table"))
     else:
         doc.p("Needs at least 2 methods (or published references) with results on at least 2 common data sets.")
 
     # -- published --------------------------------------------------------------------------------
     doc.h(2, "Against published results")
-    doc.p("Each method run here against each published reference on the data sets both have; the "
-          "Wilcoxon signed-rank p-value tests whether the paired accuracies differ (not corrected for the "
-          "number of comparisons). The reference of the same algorithm comes first.")
+    testable = _can_be_significant(int(scores.notna().sum().max()) if scores.size else 0, alpha)
+    if testable:
+        doc.p("Each method run here against each published reference on the data sets both have; the "
+              "Wilcoxon signed-rank p-value tests whether the paired accuracies differ (not corrected for the "
+              "number of comparisons). The reference of the same algorithm comes first.")
     rows = []
     for m in scores.columns:
         order = list(dict.fromkeys([r for r in [matched.get(m)] if r] + list(published.columns)))
@@ -308,8 +323,13 @@ def write_report(results, output_dir, *, data_home=None, notes=(), alpha=0.05, g
                 ax.axis("off")
             _save(fig, figures / f"scatter_{_slug(m)}.png")
     if rows:
-        doc.table(["method", "reference", "data sets", "method mean", "reference mean", "mean difference",
-                   "wins/ties/losses", "Wilcoxon p"], rows)
+        if testable:
+            doc.table(["method", "reference", "data sets", "method mean", "reference mean", "mean difference",
+                       "wins/ties/losses", "Wilcoxon p"], rows)
+        else:
+            doc.p(_untestable(int(scores.notna().sum().max()), alpha, "the table of Wilcoxon tests against "
+                              "each published reference") + " The published accuracies of the same "
+                  "algorithms and of HC2 are in the table per data set; the figures below show every reference.")
         for m in scores.columns:
             if (figures / f"scatter_{_slug(m)}.png").is_file():
                 doc.img(f"figures/scatter_{_slug(m)}.png", f"{m} against each published reference")
@@ -344,8 +364,71 @@ def write_report(results, output_dir, *, data_home=None, notes=(), alpha=0.05, g
     return page
 
 
+_MAX_DOT_ROWS = 20  # the opening figure has a row per data set; beyond this the CD diagram reads better
+
+
+def _can_be_significant(n_datasets, threshold):
+    """Whether a Wilcoxon signed-rank test over ``n_datasets`` pairs can give a p-value below ``threshold``."""
+    return smallest_wilcoxon_pvalue(n_datasets) < threshold
+
+
+def _untestable(n_datasets, threshold, what):
+    return (f"Left out: {what}. With {_count(n_datasets, 'data set')} the Wilcoxon signed-rank test cannot give "
+            f"a p-value below {smallest_wilcoxon_pvalue(n_datasets):.3g} (one method ahead on every data set), "
+            f"so no pair can differ at {threshold:.3g}; run more data sets (`--all`) to test differences.")
+
+
+def _summary(complete, ok, alpha):
+    """The opening sentences: which method won, by how much, and how sure that is."""
+    if complete.shape[1] == 0 or not len(complete):
+        return ["No data set has a result from every method, so no method is ranked; the tables below "
+                "give what finished."]
+    means = complete.mean().sort_values(ascending=False, kind="stable")
+    n = len(complete)
+    if len(means) == 1:
+        return [f"One method ran: {means.index[0]}, mean test accuracy {means.iloc[0]:.4f} over "
+                f"{_count(n, 'data set')}."]
+    winner, second = means.index[0], means.index[1]
+    diff = complete[winner] - complete[second]
+    wins, ties, losses = int((diff > 0).sum()), int((diff == 0).sum()), int((diff < 0).sum())
+    ranking = ", ".join(f"{m} {v:.4f}" for m, v in means.items())
+    lead = (f"**{winner} won**: mean test accuracy {means.iloc[0]:.4f} over {_count(n, 'data set')}, "
+            f"{diff.mean():.4f} ahead of {second}, the second ({_count(wins, 'win')}, {_count(ties, 'tie')}, "
+            f"{_count(losses, 'loss')}). "
+            f"Mean accuracy of each method: {ranking}.")
+    if means.iloc[0] == means.iloc[1]:
+        lead = (f"**{winner} and {second} tied** for first: mean test accuracy {means.iloc[0]:.4f} over "
+                f"{_count(n, 'data set')} ({_count(wins, 'win')}, {_count(ties, 'tie')}, "
+                f"{_count(losses, 'loss')}). Mean accuracy of each "
+                f"method: {ranking}.")
+    # How sure, two ways: across data sets (a paired test, if so few can show anything) and within each
+    # data set (the test split is a sample: the binomial standard error of an accuracy on n_test series).
+    if _can_be_significant(n, alpha):
+        from .._stats import _wilcoxon
+
+        p = _wilcoxon(complete[winner], complete[second])
+        across = (f"How sure: across data sets, a Wilcoxon signed-rank test of {winner} against {second} gives "
+                  f"p = {p:.3g} ({'a difference' if p < alpha else 'no difference'} at alpha = {alpha}).")
+    else:
+        across = (f"How sure: with {_count(n, 'data set')} no paired test across data sets can show a difference "
+                  f"(the smallest Wilcoxon p-value is {smallest_wilcoxon_pvalue(n):.3g}), so the ranking is "
+                  "what these data sets show, not a general claim.")
+    n_test = ok.groupby("dataset")["n_test"].first().reindex(complete.index)
+    a, b = complete[winner], complete[second]
+    se = np.sqrt((a * (1 - a) + b * (1 - b)) / n_test.astype(float))
+    clear = int(((diff.abs() > 2 * se) & (diff != 0)).sum())
+    within = (f"Within data sets, the gap between them exceeds twice its binomial standard error (from the "
+              f"size of the test split) on {clear} of {_count(n, 'data set')}"
+              + ("." if clear == n else ", so another test split could reverse it on any of them." if clear == 0
+                 else "; on the others another test split could reverse it."))
+    seeds = ok[ok["method"] == winner].groupby("dataset")["accuracy"].std().dropna()
+    spread = (f" Over seeds, {winner}'s accuracy varies by {seeds.mean():.3f} (mean standard deviation)."
+              if len(seeds) else "")
+    return [lead, across + " " + within + spread]
+
+
 def _count(n, noun):
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    return f"{n} {noun}{'' if n == 1 else 'es' if noun.endswith('s') else 's'}"
 
 
 def _label_configurations(results):
@@ -375,6 +458,6 @@ def _notna(value):
 
 
 def _wilcoxon_p(a, b):
-    from ._stats import _wilcoxon
+    from .._stats import _wilcoxon
 
     return _wilcoxon(a, b)

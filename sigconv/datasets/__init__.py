@@ -11,7 +11,7 @@ Importing this package loads NumPy only; scikit-learn is imported when a
 generator builds its result.
 """
 
-from ._bearing import make_bearing_vibration
+from ._bearing import calibrate_bearing_model, make_bearing_vibration
 from ._ucr import list_ucr_datasets, load_ucr
 
-__all__ = ["list_ucr_datasets", "load_ucr", "make_bearing_vibration"]
+__all__ = ["calibrate_bearing_model", "list_ucr_datasets", "load_ucr", "make_bearing_vibration"]

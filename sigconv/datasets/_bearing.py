@@ -7,7 +7,7 @@ import numpy as np
 
 from ..validation import check_bool, check_float, check_int
 
-__all__ = ["make_bearing_vibration"]
+__all__ = ["calibrate_bearing_model", "make_bearing_vibration"]
 
 _FAULTS = ("healthy", "inner_race", "outer_race", "ball")
 
@@ -57,6 +57,7 @@ def make_bearing_vibration(
     ball_diameter=7.94,
     pitch_diameter=39.04,
     contact_angle=0.0,
+    background=None,
     shuffle=True,
     random_state=None,
     return_X_y=False,
@@ -79,7 +80,9 @@ def make_bearing_vibration(
 
     Every sample also holds the shaft's 1x component (amplitude
     ``imbalance``) and 2x component (half that), with random phases, and
-    white Gaussian noise. Per sample, the speed is drawn uniformly within
+    white Gaussian noise, or a window of ``background`` (recordings of the
+    user's machine in good health, see :func:`calibrate_bearing_model`).
+    Per sample, the speed is drawn uniformly within
     ``rpm * (1 ± speed_variation)`` and the load within
     ``load * (1 ± load_variation)``; the load scales the impulse amplitude.
     Impulse intervals fluctuate randomly by ``slip`` (relative standard
@@ -115,19 +118,20 @@ def make_bearing_vibration(
         the peak of a fault impulse at unit load; >= 0.
     imbalance : float, default=0.2
         Amplitude of the 1x shaft component; the 2x component has half of it.
-    resonance_hz : float, default=3000.0
+    resonance_hz : float or tuple of (float, float), default=3000.0
         Frequency of the structural resonance the impulses excite, below the
-        Nyquist frequency ``sr / 2``.
-    damping : float, default=0.05
+        Nyquist frequency ``sr / 2``; a ``(low, high)`` pair draws it
+        uniformly per sample (domain randomisation).
+    damping : float or tuple of (float, float), default=0.05
         Damping ratio of the resonance, in (0, 1): each impulse decays as
-        ``exp(-2 pi resonance_hz damping t)``.
-    slip : float, default=0.01
+        ``exp(-2 pi resonance_hz damping t)``; a pair draws it per sample.
+    slip : float or tuple of (float, float), default=0.01
         Relative standard deviation of the interval between impulses, in
-        [0, 0.1].
-    modulation_depth : float, default=0.5
+        [0, 0.1]; a pair draws it per sample.
+    modulation_depth : float or tuple of (float, float), default=0.5
         Depth of the amplitude modulation of inner-race and ball impulses,
         in [0, 1]: the amplitude swings between ``1 - modulation_depth`` and 1
-        times the load.
+        times the load (the load zone); a pair draws it per sample.
     n_balls : int, default=9
         Number of rolling elements.
     ball_diameter : float, default=7.94
@@ -137,6 +141,13 @@ def make_bearing_vibration(
         the SKF 6205-2RS JEM deep-groove ball bearing of the CWRU data.
     contact_angle : float, default=0.0
         Contact angle in degrees, in [0, 90).
+    background : array-like of shape (n_windows, n_timepoints_b) or (n_windows, 1, n_timepoints_b), default=None
+        Healthy windows of a real machine, ``n_timepoints_b >= n_timepoints``:
+        each sample adds its shaft components, noise and impulses to a
+        random stretch of a random window, so synthetic faults sit on the
+        machine's own background. None for none. See
+        :func:`calibrate_bearing_model`, which also sets ``noise`` and
+        ``imbalance`` to 0 (the background holds both).
     shuffle : bool, default=True
         Whether to shuffle the samples; False keeps them in blocks of
         ``n_samples_per_class``, one class after the other in ``faults`` order.
@@ -167,6 +178,12 @@ def make_bearing_vibration(
        Vibration, 96(1), 1984.
     .. [3] Case Western Reserve University Bearing Data Center,
        https://engineering.case.edu/bearingdatacenter
+    .. [4] J. Tobin et al., "Domain randomization for transferring deep neural
+       networks from simulation to the real world", IROS 2017.
+
+    See Also
+    --------
+    calibrate_bearing_model : Keyword arguments fitted to healthy windows of a machine.
 
     Examples
     --------
@@ -201,13 +218,14 @@ def make_bearing_vibration(
                                  closed="left")
     noise = check_float(noise, "noise", min_value=0)
     imbalance = check_float(imbalance, "imbalance", min_value=0)
-    resonance_hz = check_float(
+    resonance_hz = _check_range(
         resonance_hz, "resonance_hz", min_value=0, max_value=sr / 2, closed="neither",
         hint=f"It must lie below the Nyquist frequency sr/2={sr / 2}; raise sr or lower it.",
     )
-    damping = check_float(damping, "damping", min_value=0, max_value=1, closed="neither")
-    slip = check_float(slip, "slip", min_value=0, max_value=0.1)
-    modulation_depth = check_float(modulation_depth, "modulation_depth", min_value=0, max_value=1)
+    damping = _check_range(damping, "damping", min_value=0, max_value=1, closed="neither")
+    slip = _check_range(slip, "slip", min_value=0, max_value=0.1)
+    modulation_depth = _check_range(modulation_depth, "modulation_depth", min_value=0, max_value=1)
+    background = _check_background(background, n_timepoints)
     n_balls = check_int(n_balls, "n_balls", min_value=1)
     ball_diameter = check_float(ball_diameter, "ball_diameter", min_value=0, closed="right")
     pitch_diameter = check_float(pitch_diameter, "pitch_diameter", min_value=0, closed="right")
@@ -234,14 +252,21 @@ def make_bearing_vibration(
     n_samples = len(target)
     speeds = rpm * rng.uniform(1 - speed_variation, 1 + speed_variation, n_samples)
     loads = load * rng.uniform(1 - load_variation, 1 + load_variation, n_samples)
-    response = _impulse_response(sr, resonance_hz, damping)
+    fixed = resonance_hz[0] == resonance_hz[1] and damping[0] == damping[1]
+    response = _impulse_response(sr, resonance_hz[0], damping[0]) if fixed else None
     data = np.empty((n_samples, 1, n_timepoints), dtype=np.float32)
     for i, (fault, speed, sample_load) in enumerate(zip(target, speeds, loads)):
+        if not fixed:
+            response = _impulse_response(sr, _draw(rng, resonance_hz), _draw(rng, damping))
         data[i, 0] = _sample(
             fault, rng, _defect_frequencies(speed, **geometry), sample_load, n_timepoints, sr,
-            response, imbalance=imbalance, noise=noise, slip=slip,
-            modulation_depth=modulation_depth,
+            response, imbalance=imbalance, noise=noise, slip=_draw(rng, slip),
+            modulation_depth=_draw(rng, modulation_depth),
         )
+        if background is not None:
+            window = background[rng.integers(len(background))]
+            start = rng.integers(len(window) - n_timepoints + 1)
+            data[i, 0] += window[start : start + n_timepoints]
     if shuffle:
         order = rng.permutation(n_samples)
         data, target, speeds, loads = data[order], target[order], speeds[order], loads[order]
@@ -260,6 +285,129 @@ def make_bearing_vibration(
         defect_frequencies=_defect_frequencies(rpm, **geometry),
         DESCR=_describe(n_per_class, faults, sr, duration, n_timepoints, rpm, resonance_hz),
     )
+
+
+def _draw(rng, pair):
+    """A uniform draw from ``pair``; a fixed value draws nothing, so seeded output is unchanged."""
+    return pair[0] if pair[0] == pair[1] else float(rng.uniform(*pair))
+
+
+def _check_range(value, name, **bounds):
+    """A number or a ``(low, high)`` pair of numbers within ``bounds``; return the pair."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise TypeError(f"{name} must be a number or a (low, high) pair; got {name}={value!r}.")
+        low = check_float(value[0], f"{name}[0]", **bounds)
+        high = check_float(value[1], f"{name}[1]", **bounds)
+        if low > high:
+            raise ValueError(f"{name} must be a (low, high) pair with low <= high; got {name}={value!r}.")
+        return low, high
+    value = check_float(value, name, **bounds)
+    return value, value
+
+
+def _check_background(background, n_timepoints, name="background"):
+    if background is None:
+        return None
+    array = np.asarray(background)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be an array of numbers; got dtype {array.dtype}.")
+    if array.ndim == 3 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 2 or len(array) == 0 or array.shape[1] < n_timepoints:
+        raise ValueError(
+            f"{name} must be healthy windows of shape (n_windows, n_timepoints_b) or "
+            f"(n_windows, 1, n_timepoints_b) with n_timepoints_b >= round(sr * duration)="
+            f"{n_timepoints}; got an array of shape {np.shape(background)}. Pass longer windows "
+            "or a shorter duration."
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} holds NaN or infinite values; remove those windows first.")
+    return array.astype(np.float64)
+
+
+def calibrate_bearing_model(healthy, *, sr, impulse_range=(0.5, 4.0)):
+    """Keyword arguments of :func:`make_bearing_vibration` fitted to healthy windows of a machine.
+
+    What a healthy recording tells about a machine is used; what it cannot
+    tell is drawn at random per sample (domain randomisation), so that a
+    classifier trained on the synthetic faults does not learn one guess:
+
+    - the background (noise level, spectral shape, shaft and gear
+      components): the healthy windows themselves (``background``), so
+      ``noise`` and ``imbalance`` are 0;
+    - the structural resonances that fault impulses ring: ``resonance_hz``
+      spans the band holding the middle 80% of the healthy spectrum's power
+      above ``sr / 20`` (the machine's own resonances amplify its noise);
+    - the impulse amplitude: ``load`` and ``load_variation`` make the peak
+      of an impulse uniform in ``impulse_range`` times the healthy RMS;
+    - resonance damping (0.02 to 0.15), slip (0.5% to 2%) and load-zone
+      modulation depth (0 to 1) are drawn per sample.
+
+    Parameters
+    ----------
+    healthy : array-like of shape (n_windows, n_timepoints) or (n_windows, 1, n_timepoints)
+        Windows of the machine running well, at ``sr``.
+    sr : float
+        Sampling rate in Hz.
+    impulse_range : tuple of (float, float), default=(0.5, 4.0)
+        Range of the impulse peak relative to the healthy RMS, ``0 < low < high``.
+
+    Returns
+    -------
+    params : dict
+        ``background``, ``noise``, ``imbalance``, ``resonance_hz``,
+        ``damping``, ``slip``, ``modulation_depth``, ``load`` and
+        ``load_variation``, to pass to :func:`make_bearing_vibration` with
+        the same ``sr`` and the machine's ``rpm`` and geometry.
+
+    See Also
+    --------
+    make_bearing_vibration : The generator these parameters are for.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.datasets import calibrate_bearing_model, make_bearing_vibration
+    >>> healthy = make_bearing_vibration(4, faults=("healthy",), duration=0.2, random_state=0).data
+    >>> params = calibrate_bearing_model(healthy, sr=12000.0)
+    >>> X, y = make_bearing_vibration(2, faults=("outer_race", "ball"), duration=0.1,
+    ...                               random_state=0, return_X_y=True, **params)
+    >>> X.shape, params["noise"]
+    ((4, 1, 1200), 0.0)
+    """
+    sr = check_float(sr, "sr", min_value=0, closed="right")
+    background = _check_background(healthy, 16, name="healthy")
+    if not isinstance(impulse_range, (tuple, list)) or len(impulse_range) != 2:
+        raise TypeError(f"impulse_range must be a (low, high) pair; got impulse_range={impulse_range!r}.")
+    low, high = (check_float(v, "impulse_range", min_value=0, closed="neither") for v in impulse_range)
+    if low >= high:
+        raise ValueError(f"impulse_range must be a (low, high) pair with low < high; got impulse_range={impulse_range!r}.")
+    import scipy.signal  # noqa: PLC0415
+
+    centred = background - background.mean(axis=-1, keepdims=True)
+    rms = float(np.sqrt(np.mean(centred**2)))
+    if rms == 0:
+        raise ValueError("healthy must not be constant: its windows have zero variance.")
+    frequencies, power = scipy.signal.welch(centred, fs=sr, nperseg=min(256, centred.shape[-1]), axis=-1)
+    power = power.mean(axis=0)
+    upper = frequencies >= sr / 20
+    cumulative = np.cumsum(power[upper]) / power[upper].sum()
+    band = frequencies[upper]
+    resonance = (float(band[np.searchsorted(cumulative, 0.1)]),
+                 float(band[min(np.searchsorted(cumulative, 0.9), len(band) - 1)]))
+    resonance = (max(resonance[0], sr / 20), min(max(resonance[1], resonance[0]), 0.45 * sr))
+    return {
+        "background": background,
+        "noise": 0.0,
+        "imbalance": 0.0,
+        "resonance_hz": resonance,
+        "damping": (0.02, 0.15),
+        "slip": (0.005, 0.02),
+        "modulation_depth": (0.0, 1.0),
+        "load": rms * (low + high) / 2,
+        "load_variation": (high - low) / (high + low),
+    }
 
 
 def _generator(random_state):
@@ -332,8 +480,12 @@ def _describe(n_per_class, faults, sr, duration, n_timepoints, rpm, resonance_hz
         "A localized bearing fault gives a train of impulses at its characteristic frequency "
         "(BPFO for the outer race, BPFI modulated at the shaft frequency for the inner race, "
         "2 x BSF modulated at the cage frequency FTF for a ball), each ringing a structural "
-        f"resonance at {resonance_hz:g} Hz; every sample also holds 1x and 2x shaft "
+        f"resonance at {_describe_range(resonance_hz)} Hz; every sample also holds 1x and 2x shaft "
         "components and white noise. The envelope spectrum of a faulty sample peaks at its "
         "fault frequency. The geometry defaults to the SKF 6205 bearing of the Case Western "
         "Reserve University bearing data."
     )
+
+
+def _describe_range(pair):
+    return f"{pair[0]:g}" if pair[0] == pair[1] else f"{pair[0]:g} to {pair[1]:g}"

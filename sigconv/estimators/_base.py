@@ -29,6 +29,8 @@ from sklearn.utils.validation import _check_feature_names, check_is_fitted
 
 from ..networks import add_classification_head, add_regression_head
 from ..validation import check_bool, check_float, check_option, check_series, is_ragged, series_lengths
+from . import _budget
+from ._adapt import AdaptationMixin
 from ._batches import DiskSeries
 from ._context import distribution_scope, seeded
 from ._keras_data import KerasDataMixin, _on_demand, _take, _validation_view, _viewed
@@ -73,7 +75,8 @@ class KerasModelPickling:
 
 
 class BaseDeepEstimator(
-    KerasModelPickling, ParamsMixin, TargetsMixin, KerasDataMixin, ModelMixin, TrainingMixin, BaseEstimator
+    KerasModelPickling, ParamsMixin, TargetsMixin, KerasDataMixin, ModelMixin, TrainingMixin, AdaptationMixin,
+    BaseEstimator,
 ):
     """Base class of sigconv's deep-learning estimators.
 
@@ -166,7 +169,7 @@ class BaseDeepEstimator(
 
     # scikit-learn API ------------------------------------------------------------------------
 
-    def fit(self, X, y, *, sample_weight=None, validation_data=None):
+    def fit(self, X, y, *, sample_weight=None, validation_data=None, groups=None):
         """Build the network and train it on ``X``, ``y``.
 
         Parameters
@@ -196,18 +199,31 @@ class BaseDeepEstimator(
             epoch, instead of holding out ``validation_split`` of ``X``.
             The weights kept are those of the epoch with the lowest
             validation loss.
+        groups : array-like of shape (n_samples,) or None, default=None
+            For windows cut from recordings: the recording (or time block
+            of one) each window comes from, e.g. the groups of
+            ``sigconv.monitoring``'s windowing helpers. The validation set
+            then holds out whole groups (``validation_split``, 0.2 if
+            None), and ``epochs=None`` trains for about 1,000 gradient
+            steps (within [5, 300] epochs) instead of about 4,000,
+            stopping after 3 epochs without a lower validation loss (unless
+            ``early_stopping_patience`` is set); the weights of the epoch
+            with the lowest validation loss are kept. Neighbouring windows
+            overlap, so a random split would validate on windows the
+            network has nearly seen (see ``docs/monitoring.md``).
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        checked = self._check_params()
+        checked = _budget.window_params(self._check_params(), groups, validation_data)
         self._check_validation_params(checked, validation_data)
         raw_X = X
         disk = _on_demand(X)
         X = check_input_scale(check_series(X)) if disk is None else disk
         n_samples = len(X)
+        groups = _budget.check_groups(groups, n_samples)
         augmentation = self._check_augmentation(self.augmentation, n_samples)
         ragged = is_ragged(X)
         n_channels = int(X[0].shape[0] if ragged else X.shape[1])
@@ -229,7 +245,12 @@ class BaseDeepEstimator(
         X_fit = X if batched else to_keras(X)
         validation = None
         if checked["validation_split"] is not None:
-            train, held_out = self._split(y_fit, targets, checked["validation_split"], checked["random_state"])
+            train, held_out = (
+                self._split(y_fit, targets, checked["validation_split"], checked["random_state"])
+                if groups is None else _budget.grouped_split(
+                    groups, y_fit, checked["validation_split"], checked["random_state"],
+                    stratify=isinstance(self, ClassifierMixin))
+            )
             X_val = _take(X_fit, held_out)
             if batched and not isinstance(X_val, DiskSeries):
                 X_val = to_keras(_viewed(_validation_view(augmentation), X_val))
@@ -244,6 +265,9 @@ class BaseDeepEstimator(
             validation = (
                 validation[0], self._keras_targets(validation[1]), self._keras_weights(validation[2])
             )
+        if groups is not None and checked["epochs"] is None:
+            checked["epochs"] = _budget.window_epochs(
+                len(X_fit), checked["batch_size"] or self._default_batch_size(len(X_fit)))
         params = resolve_params(
             checked,
             augmentation=augmentation,

@@ -32,8 +32,11 @@ from .vibration import (
     bandpass,
     bandpass_sos,
     bearing_defect_frequencies,
+    bearing_features,
     envelope_spectrum,
+    kurtogram,
     order_spectrum,
+    spectral_kurtosis,
 )
 
 __all__ = [
@@ -41,11 +44,13 @@ __all__ = [
     "bandpass",
     "bandpass_sos",
     "bearing_defect_frequencies",
+    "bearing_features",
     "dct_matrix",
     "delta",
     "envelope_spectrum",
     "gramian_angular_field",
     "jitter",
+    "kurtogram",
     "markov_transition_field",
     "mel_filterbank",
     "mel_spectrogram",
@@ -57,6 +62,7 @@ __all__ = [
     "resampling_matrix",
     "resize_image",
     "scaling",
+    "spectral_kurtosis",
     "spectrogram",
     "stft",
     "time_warp",

@@ -14,6 +14,7 @@ channel and back to channel-last images ``(batch, height, width, n_channels
 """
 
 import contextlib
+import inspect
 import re
 
 import keras
@@ -62,7 +63,7 @@ class BaseImageLayer(keras.layers.Layer):
     the length); the batch axis may be anything, so a model makes the images
     of one batch at a time.
 
-    Subclasses set ``_spec_type``, call ``_set_args`` with their arguments
+    Subclasses set ``_spec_type``, call ``self._set_args(locals())`` first
     in ``__init__`` and implement ``_build_constants(n_timepoints)`` and
     ``_images(x)``.
     """
@@ -74,8 +75,14 @@ class BaseImageLayer(keras.layers.Layer):
         self._n_timepoints = None
         self._n_channels = None
 
-    def _set_args(self, **args):
-        """Check the arguments (the spec) and keep them for ``get_config``."""
+    def _set_args(self, arguments):
+        """Check the constructor arguments (the spec) and keep them for ``get_config``.
+
+        ``arguments`` is the ``locals()`` of the subclass's ``__init__``; the
+        arguments are its parameters other than ``**kwargs``.
+        """
+        parameters = inspect.signature(type(self).__init__).parameters.values()
+        args = {p.name: arguments[p.name] for p in parameters if p.name != "self" and p.kind != p.VAR_KEYWORD}
         with keras_errors():
             self._spec = self._spec_type.create(**args)
         self._args = args

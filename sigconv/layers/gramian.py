@@ -63,7 +63,7 @@ class GramianAngularField(BaseImageLayer):
 
     def __init__(self, method="summation", image_size=None, sample_range=(-1.0, 1.0), **kwargs):
         super().__init__(**kwargs)
-        self._set_args(method=method, image_size=image_size, sample_range=sample_range)
+        self._set_args(locals())
 
     def _build_constants(self, n_timepoints):
         self._paa = self._constant("paa", self._spec.paa_matrix(n_timepoints))

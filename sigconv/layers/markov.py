@@ -70,7 +70,7 @@ class MarkovTransitionField(BaseImageLayer):
 
     def __init__(self, n_bins=5, strategy="quantile", image_size=None, **kwargs):
         super().__init__(**kwargs)
-        self._set_args(n_bins=n_bins, strategy=strategy, image_size=image_size)
+        self._set_args(locals())
 
     def _build_constants(self, n_timepoints):
         spec = self._spec

@@ -73,14 +73,7 @@ class RecurrencePlot(BaseImageLayer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self._set_args(
-            dimension=dimension,
-            time_delay=time_delay,
-            threshold=threshold,
-            epsilon=epsilon,
-            percentage=percentage,
-            image_size=image_size,
-        )
+        self._set_args(locals())
 
     def _build_constants(self, n_timepoints):
         self._paa = self._constant("paa", self._spec.paa_matrix(n_timepoints))

@@ -153,19 +153,7 @@ class Spectrogram(_SpectralLayer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self._set_args(
-            n_fft=n_fft,
-            hop_length=hop_length,
-            win_length=win_length,
-            window=window,
-            center=center,
-            pad_mode=pad_mode,
-            power=power,
-            db=db,
-            ref=ref,
-            top_db=top_db,
-            image_size=image_size,
-        )
+        self._set_args(locals())
 
     def _natural_images(self, x, offset_db):
         S = ops.transpose(self._power_frames(x, self._spec.power), (0, 2, 1))
@@ -242,25 +230,7 @@ class MelSpectrogram(_SpectralLayer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self._set_args(
-            sr=sr,
-            n_fft=n_fft,
-            hop_length=hop_length,
-            win_length=win_length,
-            window=window,
-            center=center,
-            pad_mode=pad_mode,
-            power=power,
-            n_mels=n_mels,
-            fmin=fmin,
-            fmax=fmax,
-            htk=htk,
-            norm=norm,
-            db=db,
-            ref=ref,
-            top_db=top_db,
-            image_size=image_size,
-        )
+        self._set_args(locals())
 
     def _build_transform_constants(self, n_frames):
         self._filterbank = self._constant("mel_filterbank", self._spec.mel.filterbank().T)
@@ -347,28 +317,7 @@ class MFCC(_SpectralLayer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self._set_args(
-            sr=sr,
-            n_mfcc=n_mfcc,
-            dct_type=dct_type,
-            norm=norm,
-            lifter=lifter,
-            deltas=deltas,
-            delta_width=delta_width,
-            n_fft=n_fft,
-            hop_length=hop_length,
-            win_length=win_length,
-            window=window,
-            center=center,
-            pad_mode=pad_mode,
-            n_mels=n_mels,
-            fmin=fmin,
-            fmax=fmax,
-            htk=htk,
-            mel_norm=mel_norm,
-            top_db=top_db,
-            image_size=image_size,
-        )
+        self._set_args(locals())
 
     def _build_transform_constants(self, n_frames):
         self._filterbank = self._constant("mel_filterbank", self._spec.mel.filterbank().T)

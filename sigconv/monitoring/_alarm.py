@@ -7,7 +7,7 @@ import threading
 
 import numpy as np
 
-from ..validation import check_float, check_int
+from ..validation import check_bool, check_float, check_int
 from ._stream import StreamError, _plain
 
 __all__ = ["AlarmPolicy", "Event", "Monitor"]
@@ -146,11 +146,16 @@ class Monitor:
     policy : AlarmPolicy or None, default=None
         None uses ``AlarmPolicy()`` (3 of 5, cleared after 3 healthy windows,
         healthy class ``"healthy"``).
+    keep_predictions : bool, default=True
+        Keep every window prediction in :attr:`predictions`. A stream that
+        runs for days should pass False (the list grows by one entry per
+        window) and take the predictions from ``run(..., predictions=True)``.
 
     Attributes
     ----------
     predictions : list of WindowPrediction
-        Every window scored or skipped so far (kept when a later chunk fails).
+        Every window scored or skipped so far (kept when a later chunk
+        fails); empty with ``keep_predictions=False``.
 
     See Also
     --------
@@ -180,70 +185,99 @@ class Monitor:
     ['bad_data']
     """
 
-    def __init__(self, predictor, policy=None):
+    def __init__(self, predictor, policy=None, *, keep_predictions=True):
         self.predictor = predictor
         self.policy = AlarmPolicy() if policy is None else policy
+        self.keep_predictions = check_bool(keep_predictions, "keep_predictions")
         self.predictions = []
         self._in_bad_run = False
 
     def push(self, chunk, *, start=None):
         """Score a chunk; return the events it raises (stream faults included)."""
+        return [item for item in self._push(chunk, start) if isinstance(item, Event)]
+
+    def _push(self, chunk, start):
+        """The chunk's window predictions, each followed by the events it raises."""
         expected = self.predictor.n_seen
         try:
             chunk = self.predictor.check_chunk(chunk)
         except StreamError as exc:
-            length = _chunk_length(chunk, self.predictor.n_channels)
-            self.predictor.gap(length)
-            return [Event("bad_chunk", time=expected / self.predictor.sr,
-                          start_time=expected / self.predictor.sr, message=str(exc))]
-        events = []
+            return self._bad_chunk(str(exc), _chunk_length(chunk, self.predictor.n_channels))
+        items = []
         if start is not None and start > expected:
-            events.append(Event(
+            items.append(Event(
                 "gap", time=start / self.predictor.sr, start_time=expected / self.predictor.sr,
                 message=f"{start - expected} samples missing before sample {start}; the windows "
                         "that would span them were not scored."))
         predictions = self.predictor.push(chunk, start=start)
-        self.predictions.extend(predictions)
+        if self.keep_predictions:
+            self.predictions.extend(predictions)
+        bad_event = None  # index in items of this chunk's bad_data event, counted up as the run goes on
         for prediction in predictions:
+            items.append(prediction)
             if prediction.status == "bad_data":
                 if not self._in_bad_run:
-                    events.append(Event("bad_data", time=prediction.end_time,
-                                        start_time=prediction.start_time, n_windows=1,
-                                        message="NaN or infinite values; window not scored."))
+                    bad_event = len(items)
+                    items.append(Event("bad_data", time=prediction.end_time,
+                                       start_time=prediction.start_time, n_windows=1,
+                                       message="NaN or infinite values; window not scored."))
                     self._in_bad_run = True
-                else:
-                    last = events[-1] if events and events[-1].kind == "bad_data" else None
-                    if last is not None:
-                        events[-1] = dataclasses.replace(last, n_windows=last.n_windows + 1)
+                elif bad_event is not None:
+                    items[bad_event] = dataclasses.replace(
+                        items[bad_event], n_windows=items[bad_event].n_windows + 1)
                 continue
             self._in_bad_run = False
-            events.extend(self.policy.update(prediction))
-        return events
+            bad_event = None
+            items.extend(self.policy.update(prediction))
+        return items
 
-    def run(self, chunks, *, timeout=None):
+    def _bad_chunk(self, message, n_samples):
+        expected = self.predictor.n_seen
+        self.predictor.gap(n_samples)
+        return [Event("bad_chunk", time=expected / self.predictor.sr,
+                      start_time=expected / self.predictor.sr, message=message)]
+
+    def run(self, chunks, *, timeout=None, predictions=False):
         """Push every chunk of an iterable; yield the events.
 
         Parameters
         ----------
         chunks : iterable
             Chunks as :meth:`push` takes them, or ``(start, chunk)`` pairs
-            for chunks that carry the index of their first sample.
+            for chunks that carry the index of their first sample. A
+            :class:`StreamError` in place of a chunk (a reader that could not
+            parse part of the stream) becomes a ``"bad_chunk"`` event, its
+            ``n_samples`` counted as missing.
         timeout : float or None, default=None
             Seconds without a chunk after which a ``"stalled"`` event is
             raised (once per stall); the chunks are then read in a
             background thread. None waits forever.
+        predictions : bool, default=False
+            Also yield each :class:`WindowPrediction` as it is scored,
+            before the events it raises.
+
+        Yields
+        ------
+        item : Event or WindowPrediction
+            Events, and window predictions if ``predictions=True``, in
+            stream order.
         """
         timeout = check_float(timeout, "timeout", min_value=0.0, closed="neither", allow_none=True)
+        predictions = check_bool(predictions, "predictions")
         source = iter(chunks) if timeout is None else _with_timeout(chunks, timeout)
         for item in source:
             if item is _STALLED:
-                yield Event("stalled", time=self.predictor.n_seen / self.predictor.sr,
-                            message=f"no data for {timeout:g} s")
-                continue
-            if isinstance(item, tuple) and len(item) == 2:
-                yield from self.push(item[1], start=item[0])
+                items = [Event("stalled", time=self.predictor.n_seen / self.predictor.sr,
+                               message=f"no data for {timeout:g} s")]
+            elif isinstance(item, StreamError):
+                items = self._bad_chunk(str(item), getattr(item, "n_samples", 0))
+            elif isinstance(item, tuple) and len(item) == 2:
+                items = self._push(item[1], start=item[0])
             else:
-                yield from self.push(item)
+                items = self._push(item, start=None)
+            for out in items:
+                if predictions or isinstance(out, Event):
+                    yield out
 
 
 _STALLED = object()

@@ -1,6 +1,7 @@
 """Score a live stream: windows cut from chunks as they arrive, one prediction per window."""
 
 import dataclasses
+import sys
 
 import numpy as np
 
@@ -59,7 +60,23 @@ def _plain(value):
 
 
 class StreamError(ValueError):
-    """A chunk of a stream that cannot be used (wrong shape or channel count)."""
+    """A chunk of a stream that cannot be used (wrong shape or channel count, or unreadable).
+
+    A reader of a stream may yield one in place of a chunk it could not
+    parse: :meth:`Monitor.run` reports it as a ``"bad_chunk"`` event and
+    counts its ``n_samples`` as missing, and the stream goes on.
+
+    Parameters
+    ----------
+    message : str
+        What was wrong, for the event's message.
+    n_samples : int, default=0
+        Samples (time steps) the unusable chunk stood for.
+    """
+
+    def __init__(self, message, *, n_samples=0):
+        super().__init__(message)
+        self.n_samples = n_samples
 
 
 def _fast_scorer(estimator):
@@ -71,9 +88,12 @@ def _fast_scorer(estimator):
     one length, the same numbers come from ``model_.predict_on_batch`` on the
     channel-last batch, members of an ensemble averaged.
     """
-    from ..estimators import BaseDeepClassifier  # noqa: PLC0415
-
-    if not isinstance(estimator, BaseDeepClassifier) or getattr(estimator, "n_timepoints_in_", None) is None:
+    # A model of sigconv.estimators has imported that package (and Keras) by now; any other
+    # model must not pay for importing them here.
+    estimators = sys.modules.get(f"{__package__.rsplit('.', 1)[0]}.estimators")
+    if estimators is None:
+        return None
+    if not isinstance(estimator, estimators.BaseDeepClassifier) or getattr(estimator, "n_timepoints_in_", None) is None:
         return None
     model = estimator.model_
 

@@ -4,14 +4,15 @@ Every function returns a :class:`matplotlib.figure.Figure` and never touches
 pyplot's global state, so it works headless and inside notebooks alike.
 
 - :mod:`~sigconv.plot.gallery`: every transform of one series per class;
-- :mod:`~sigconv.plot.benchmark`: critical-difference diagram and accuracy scatter plots
-  (statistics from :mod:`sigconv.benchmark`);
+- :mod:`~sigconv.plot.benchmark`: accuracy per data set, critical-difference diagram and
+  accuracy scatter plots
+  (the statistics :mod:`sigconv.benchmark` reports);
 - :mod:`~sigconv.plot.inspection`: training history, confusion matrix,
   convolution kernels, activations, class activation maps and Grad-CAM
   (computed by :mod:`sigconv.inspection`).
 """
 
-from .benchmark import plot_accuracy_scatter, plot_critical_difference
+from .benchmark import plot_accuracy_by_dataset, plot_accuracy_scatter, plot_critical_difference
 from .gallery import default_transformers, plot_transform_gallery, write_gallery
 from .inspection import (
     plot_activations,
@@ -23,6 +24,7 @@ from .inspection import (
 )
 
 __all__ = [
+    "plot_accuracy_by_dataset",
     "plot_accuracy_scatter",
     "default_transformers",
     "plot_activations",

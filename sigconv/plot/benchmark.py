@@ -1,8 +1,78 @@
-"""Benchmark figures: critical-difference diagram and accuracy-against-accuracy scatter plots."""
+"""Benchmark figures: accuracy per data set, critical-difference diagram, accuracy scatter plots.
+
+The statistics they draw come from ``sigconv._stats`` (public in
+:mod:`sigconv.benchmark`), a module below both packages: this one never
+imports :mod:`sigconv.benchmark`, which draws with it.
+"""
 
 import numpy as np
 
-__all__ = ["plot_accuracy_scatter", "plot_critical_difference"]
+__all__ = ["plot_accuracy_by_dataset", "plot_accuracy_scatter", "plot_critical_difference"]
+
+_COLOURS = ("#1f5f99", "#d0701c", "#2f8f3a", "#b03030", "#7b4f9d", "#8c564b", "#c2549d", "#5f5f5f")
+
+
+def plot_accuracy_by_dataset(scores, *, references=None, fig=None):
+    """Accuracy of each method on each data set, one row per data set: the first figure of a report.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Accuracy of each method (columns) on each data set (rows); a missing
+        value (a failed method) is left out of its row.
+    references : pandas.DataFrame or None, default=None
+        Published accuracies (columns) of the same data sets, drawn as grey
+        hollow markers; rows it lacks are skipped.
+    fig : matplotlib.figure.Figure or None, default=None
+        Figure to draw into; a new one is made when None.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+
+    See Also
+    --------
+    plot_critical_difference : The same comparison by mean rank, for many data sets.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sigconv.plot import plot_accuracy_by_dataset
+    >>> scores = pd.DataFrame({"a": [0.9, 0.8], "b": [0.7, 0.85]}, index=["X", "Y"])
+    >>> fig = plot_accuracy_by_dataset(scores)
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['X', 'Y']
+    """
+    from matplotlib.figure import Figure
+
+    references = references.reindex(scores.index) if references is not None else None
+    n_rows = len(scores.index)
+    if fig is None:
+        fig = Figure(figsize=(7.5, 1.3 + 0.42 * n_rows), layout="constrained")
+    ax = fig.subplots()
+    rows = np.arange(n_rows)[::-1]  # the first data set on top
+    n_methods = scores.shape[1]
+    offsets = np.linspace(-0.18, 0.18, n_methods) if n_methods > 1 else np.zeros(1)
+    if references is not None:
+        for j, ref in enumerate(references.columns):
+            values = references[ref].to_numpy(float)
+            ax.scatter(values, rows, s=70, marker="os^Dv"[j % 5], facecolors="none", edgecolors="#9a9a9a",
+                       linewidths=1.2, label=f"{ref} (published)", zorder=2)
+    for j, method in enumerate(scores.columns):
+        values = scores[method].to_numpy(float)
+        ax.scatter(values, rows + offsets[j], s=34, color=_COLOURS[j % len(_COLOURS)], label=method, zorder=3)
+    finite = scores.to_numpy(float)[np.isfinite(scores.to_numpy(float))]
+    lo = max(0.0, float(finite.min()) - 0.05) if finite.size else 0.0
+    ax.set_xlim(lo, 1.02)
+    ax.set_yticks(rows, [str(name) for name in scores.index])
+    ax.set_ylim(-0.6, n_rows - 0.4)
+    ax.grid(axis="x", color="#e3e3e3", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.set_xlabel("test accuracy", fontsize=9)
+    ax.tick_params(labelsize=8)
+    ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0, 1.01), ncol=min(4, n_methods + (
+        0 if references is None else references.shape[1])), frameon=False)
+    return fig
 
 
 def plot_critical_difference(scores, *, alpha=0.05, fig=None):
@@ -43,7 +113,7 @@ def plot_critical_difference(scores, *, alpha=0.05, fig=None):
     """
     from matplotlib.figure import Figure
 
-    from ..benchmark import critical_difference, friedman_test, mean_ranks, wilcoxon_cliques
+    from .._stats import critical_difference, friedman_test, mean_ranks, wilcoxon_cliques
 
     ranks = mean_ranks(scores)
     k, n = scores.shape[1], scores.shape[0]

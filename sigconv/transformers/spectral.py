@@ -42,14 +42,14 @@ class _SpectralTransformer(BaseImageTransformer):
         return n_frames * (2 * spec.height + spec.stft.n_bins) + 4 * height * width
 
     def _images(self, X, spec):
-        wide = X.size and float(np.max(np.abs(X))) > spec.overflow_amplitude()
+        wide = X.size and max(float(X.max()), -float(X.min())) > spec.overflow_amplitude()
         # Rare: the float32 power of these series could overflow; compute it in float64.
         images = self._natural_images(X.astype(np.float64) if wide else X, spec)  # (n, c, k, height, n_frames)
         if wide and not spec.db and not np.max(images) <= np.finfo(np.float32).max:
             raise ValueError(
                 f"{type(self).__name__} images of these series exceed the float32 range: their "
                 f"largest value is {float(np.max(images)):.3g} (float32 holds up to 3.4e+38; the "
-                f"series reach {float(np.max(np.abs(X))):.3g}). Set db=True (decibels of any finite "
+                f"series reach {max(float(X.max()), -float(X.min())):.3g}). Set db=True (decibels of any finite "
                 "series are finite), or scale the series down (e.g. divide them by their maximum)."
             )
         if spec.image_size is not None:

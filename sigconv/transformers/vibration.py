@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import _check_feature_names, check_is_fitted
 
 from ..functional.vibration import bandpass, bandpass_sos, envelope_spectrum, order_spectrum
-from ..validation import check_float, check_series
+from ..validation import check_bool, check_float, check_series
 from ..validation._series import _is_dataframe
 
 __all__ = ["BandPass", "EnvelopeSpectrum", "OrderSpectrum"]
@@ -26,7 +26,9 @@ class _BaseSeriesTransformer(TransformerMixin, BaseEstimator):
     arguments for ``_apply``) and ``_apply(X, params)`` (float32 ``(n, c, t)``
     to ``(axis, (n, c, n_out))``, where ``axis`` labels the output bins and
     is stored in ``fit`` as the attribute named ``_axis_attribute``, if any).
-    Series must have the length seen in ``fit``.
+    Series must have the length seen in ``fit``. Subclasses have a
+    ``flatten`` parameter: True outputs ``(n_samples, n_channels * n_out)``,
+    the 2D input of a scikit-learn classifier.
     """
 
     _axis_attribute = None
@@ -47,12 +49,14 @@ class _BaseSeriesTransformer(TransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         params = self._check_params()
+        check_bool(self.flatten, "flatten")
         if _is_dataframe(X):
             _check_feature_names(self, X, reset=True)
         X = check_series(X, min_timepoints=2, allow_unequal_length=False)
         self.n_channels_in_ = int(X.shape[1])
         self.n_timepoints_in_ = self.n_features_in_ = int(X.shape[-1])
-        axis, _ = self._apply(X[:1], params)  # parameters that depend on the length fail here
+        axis, out = self._apply(X[:1], params)  # parameters that depend on the length fail here
+        self._n_out = int(out.shape[-1])
         if self._axis_attribute is not None:
             setattr(self, self._axis_attribute, axis)
         return self
@@ -68,10 +72,12 @@ class _BaseSeriesTransformer(TransformerMixin, BaseEstimator):
         Returns
         -------
         Xt : ndarray of shape (n_samples, n_channels, n_out)
-            float32.
+            float32; of shape ``(n_samples, n_channels * n_out)`` with
+            ``flatten=True``.
         """
         check_is_fitted(self, "n_channels_in_")
         params = self._check_params()
+        flatten = check_bool(self.flatten, "flatten")
         if _is_dataframe(X):
             _check_feature_names(self, X, reset=False)
         X = check_series(X, min_timepoints=2, n_channels=self.n_channels_in_,
@@ -84,7 +90,26 @@ class _BaseSeriesTransformer(TransformerMixin, BaseEstimator):
                 "length (sigconv.monitoring.SlidingWindows)."
             )
         _, out = self._apply(X, params)
-        return np.ascontiguousarray(out, dtype=np.float32)
+        out = np.ascontiguousarray(out, dtype=np.float32)
+        return out.reshape(len(out), -1) if flatten else out
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns, defined for ``flatten=True`` only.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``"<classname><i>"`` for each of the ``n_channels * n_out`` columns.
+        """
+        check_is_fitted(self, "n_channels_in_")
+        if not self.flatten:
+            raise ValueError(
+                f"{type(self).__name__} outputs 3D arrays (n_samples, n_channels, n_out), which "
+                "have no column names. Set flatten=True for 2D output; "
+                "set_output(transform='pandas') needs it too."
+            )
+        prefix = type(self).__name__.lower()
+        return np.asarray([f"{prefix}{i}" for i in range(self.n_channels_in_ * self._n_out)], dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -117,6 +142,9 @@ class BandPass(_BaseSeriesTransformer):
     zero_phase : bool, default=True
         Forward-backward filtering (no phase shift, squared magnitude
         response); False filters causally.
+    flatten : bool, default=False
+        Whether to output ``(n_samples, n_channels * n_out)``, the 2D input
+        of a scikit-learn classifier, instead of ``(n_samples, n_channels, n_out)``.
 
     Attributes
     ----------
@@ -139,11 +167,12 @@ class BandPass(_BaseSeriesTransformer):
     (4, 2, 500)
     """
 
-    def __init__(self, *, sr, band, order=4, zero_phase=True):
+    def __init__(self, *, sr, band, order=4, zero_phase=True, flatten=False):
         self.sr = sr
         self.band = band
         self.order = order
         self.zero_phase = zero_phase
+        self.flatten = flatten
 
     def _check_params(self):
         sr = self._check_sr_band()
@@ -173,6 +202,9 @@ class EnvelopeSpectrum(_BaseSeriesTransformer):
         Keep the spectrum up to this frequency in Hz (bearing defect
         frequencies lie well below the resonance); None keeps all
         ``n_timepoints // 2 + 1`` bins.
+    flatten : bool, default=False
+        Whether to output ``(n_samples, n_channels * n_out)``, the 2D input
+        of a scikit-learn classifier, instead of ``(n_samples, n_channels, n_out)``.
 
     Attributes
     ----------
@@ -200,11 +232,12 @@ class EnvelopeSpectrum(_BaseSeriesTransformer):
 
     _axis_attribute = "frequencies_"
 
-    def __init__(self, *, sr, band=None, order=4, max_frequency=None):
+    def __init__(self, *, sr, band=None, order=4, max_frequency=None, flatten=False):
         self.sr = sr
         self.band = band
         self.order = order
         self.max_frequency = max_frequency
+        self.flatten = flatten
 
     def _check_params(self):
         sr = self._check_sr_band()
@@ -245,6 +278,9 @@ class OrderSpectrum(_BaseSeriesTransformer):
         Band-pass filter applied first; None for none.
     order : int, default=4
         Butterworth order of that filter.
+    flatten : bool, default=False
+        Whether to output ``(n_samples, n_channels * n_out)``, the 2D input
+        of a scikit-learn classifier, instead of ``(n_samples, n_channels, n_out)``.
 
     Attributes
     ----------
@@ -273,7 +309,7 @@ class OrderSpectrum(_BaseSeriesTransformer):
     _axis_attribute = "orders_"
 
     def __init__(self, *, sr, rpm, max_order=20.0, resolution=0.05, envelope=False, band=None,
-                 order=4):
+                 order=4, flatten=False):
         self.sr = sr
         self.rpm = rpm
         self.max_order = max_order
@@ -281,6 +317,7 @@ class OrderSpectrum(_BaseSeriesTransformer):
         self.envelope = envelope
         self.band = band
         self.order = order
+        self.flatten = flatten
 
     def _check_params(self):
         sr = self._check_sr_band()

@@ -1,4 +1,10 @@
-"""Comparing classifiers over many data sets: ranks, Friedman, Nemenyi, Wilcoxon-Holm (scipy.stats)."""
+"""Comparing classifiers over many data sets: ranks, Friedman, Nemenyi, Wilcoxon-Holm (scipy.stats).
+
+Below both :mod:`sigconv.plot` (which draws these statistics) and
+:mod:`sigconv.benchmark` (which reports them and draws with ``plot``), so
+that neither package imports the other's statistics. The public names are
+re-exported by :mod:`sigconv.benchmark`.
+"""
 
 import itertools
 
@@ -9,6 +15,7 @@ __all__ = [
     "friedman_test",
     "mean_ranks",
     "pairwise_wilcoxon",
+    "smallest_wilcoxon_pvalue",
     "wilcoxon_cliques",
 ]
 
@@ -106,6 +113,28 @@ def _wilcoxon(a, b):
     if np.all(differences == 0):
         return 1.0
     return float(wilcoxon(differences, zero_method="wilcox").pvalue)
+
+
+def smallest_wilcoxon_pvalue(n_datasets):
+    """The smallest p-value the two-sided Wilcoxon signed-rank test can give on ``n_datasets`` pairs.
+
+    It is the p-value of one method ahead on every data set, which
+    ``scipy.stats.wilcoxon`` (exact below 51 pairs) puts at
+    ``2 / 2**n_datasets``: 0.25 for 3 data sets, 0.0625 for 5, 0.03125 for 6.
+    A table of such tests over fewer data sets cannot show a difference at
+    ``alpha`` once this is at least ``alpha`` (or Holm's first threshold).
+
+    Examples
+    --------
+    >>> from sigconv.benchmark import smallest_wilcoxon_pvalue
+    >>> [smallest_wilcoxon_pvalue(n) for n in (1, 3, 5, 6)]
+    [1.0, 0.25, 0.0625, 0.03125]
+    """
+    if not isinstance(n_datasets, (int, np.integer)) or isinstance(n_datasets, bool) or n_datasets < 0:
+        raise ValueError(f"n_datasets must be an int >= 0; got n_datasets={n_datasets!r}.")
+    if n_datasets == 0:
+        return 1.0
+    return _wilcoxon(np.arange(1, n_datasets + 1), np.zeros(n_datasets))
 
 
 def pairwise_wilcoxon(scores, *, alpha=0.05):
