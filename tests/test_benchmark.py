@@ -1,9 +1,11 @@
 """sigconv.benchmark: registry, resumable runs, failures, reproducibility, statistics, report, CLI, Dask."""
 
 import csv
+import io
 import os
 import re
 import signal
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -149,7 +151,9 @@ def test_unknown_dataset_lists_the_valid_ones(tmp_path):
 
 @pytest.mark.parametrize(("kwargs", "error", "msg"), [
     ({"seeds": 0}, TypeError, "seeds must be a list of ints; got seeds=0. Use seeds=[0]."),
-    ({"seeds": [-1]}, ValueError, "seeds[0] must be an int >= 0; got seeds[0]=-1."),
+    ({"seeds": [-1]}, ValueError, "seeds[0] must be an int in [0, 4294967295]; got seeds[0]=-1."),
+    ({"seeds": [0, 2**32]}, ValueError, "seeds[1] must be an int in [0, 4294967295]; got seeds[1]=4294967296."),
+    ({"output_dir": __file__}, ValueError, f"output_dir={__file__!r} is a file, not a folder"),
     ({"epochs": 0}, ValueError, "epochs must be an int >= 1 or None; got epochs=0."),
     ({"time_budget": 0}, ValueError, "time_budget must be a number > 0 or None; got time_budget=0.0."),
     ({"backend": "theano"}, ValueError,
@@ -190,7 +194,7 @@ def test_unavailable_methods_are_skipped_with_a_note(tmp_path, monkeypatch):
 def test_results_csv_has_one_row_per_cell_with_every_column(tmp_path):
     run = _run(tmp_path, methods=["counting", "stratified"], seeds=[0, 1])
     rows = _read_csv(tmp_path / "out" / "results.csv")
-    assert tuple(rows[0]) == COLUMNS
+    assert tuple(rows[0]) == (*COLUMNS, "checksum")
     assert [(r["dataset"], r["method"], r["seed"]) for r in rows] == [
         (d, m, s) for d in ("Coffee", "GunPoint") for m in ("counting", "stratified") for s in ("0", "1")]
     assert {r["status"] for r in rows} == {"ok"}
@@ -210,7 +214,7 @@ def test_an_interrupted_run_resumes_without_recomputing(tmp_path):
     path = tmp_path / "out" / "results.csv"
     rows = _read_csv(path)
     with open(path, "w", newline="") as f:  # as if the run had stopped before its last cell
-        writer = csv.DictWriter(f, fieldnames=COLUMNS)
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows[:3])
     CALLS.clear()
@@ -266,6 +270,56 @@ def test_results_store_round_trip_and_wrong_file(tmp_path):
     with pytest.raises(ValueError, match=re.escape(
             "is not a sigconv benchmark results file: it has no 'dataset' column.")):
         ResultsStore(tmp_path / "other.csv")
+
+
+def test_a_row_cut_short_is_set_aside_and_its_cell_recomputed(tmp_path):
+    """A results file cut mid-row (a crash, a full disk) must not give a finished cell with a wrong value."""
+    _run(tmp_path, methods=["counting"], seeds=[0, 1])
+    path = tmp_path / "out" / "results.csv"
+    text = path.read_text()
+    last = text.splitlines()[-1]
+    cut = text[: len(text) - len(last) - 1] + last[: last.index(",ok,") + len(",ok,1")]  # accuracy "1" of "1.0"
+    path.write_text(cut)
+    CALLS.clear()
+    with pytest.warns(UserWarning, match=re.escape(f"{path}: set aside 1 row(s) that cannot be trusted (line 5: ")):
+        run = _run(tmp_path, methods=["counting"], seeds=[0, 1])
+    assert CALLS == [1] and (run.n_computed, run.n_reused) == (1, 3)
+    assert list(run.results["status"]) == ["ok"] * 4
+    rejected = _read_csv(tmp_path / "out" / "results.rejected.csv")
+    assert [r["line"] for r in rejected] == ["5"] and rejected[0]["dataset"] == "GunPoint"
+    # the rewritten file is whole again
+    assert len(_read_csv(path)) == 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(ResultsStore(path).rows()) == 4
+
+
+@pytest.mark.parametrize("edit, reason", [
+    (lambda fields: fields[:-3], "cut short: no 'host' field"),
+    (lambda fields: [*fields, "x"], "1 field(s) more than the header"),
+    (lambda fields: [*fields[:7], "0.95", *fields[8:]], "its checksum does not match its fields"),
+])
+def test_rows_that_do_not_parse_completely_are_set_aside(tmp_path, edit, reason):
+    store = ResultsStore(tmp_path / "r.csv")
+    store.add({"dataset": "A", "method": "m", "seed": 0, "status": "ok", "accuracy": 0.5})
+    store.add({"dataset": "B", "method": "m", "seed": 0, "status": "ok", "accuracy": 0.5})
+    lines = (tmp_path / "r.csv").read_text().splitlines()
+    fields = next(csv.reader([lines[2]]))
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(edit(fields))
+    (tmp_path / "r.csv").write_text("\n".join(lines[:2]) + "\n" + buffer.getvalue())
+    with pytest.warns(UserWarning, match=re.escape(f"(line 3: {reason}")):
+        store = ResultsStore(tmp_path / "r.csv")
+    assert [r["dataset"] for r in store.rows()] == ["A"]
+
+
+def test_a_hand_written_file_without_checksums_is_checked_field_by_field(tmp_path):
+    (tmp_path / "r.csv").write_text("dataset,method,seed,epochs,time_budget,backend,status,accuracy\n"
+                                    "A,m,0,,,,ok,0.5\nB,m,0,,,,ok,\nC,m,zero,,,,ok,0.5\n")
+    with pytest.warns(UserWarning, match="set aside 2 row"):
+        store = ResultsStore(tmp_path / "r.csv")
+    assert [r["dataset"] for r in store.rows()] == ["A"]
+    assert store.set_aside[0] == "line 3: status ok without an accuracy in [0, 1] (accuracy='')"
 
 
 # -- failures -------------------------------------------------------------------------------------
@@ -337,7 +391,8 @@ def test_cli_gives_deep_methods_60_epochs_unless_a_time_budget_is_given(tmp_path
           "--output", out])
     rows = _read_csv(tmp_path / "o" / "results.csv")
     assert [(r["epochs"], r["time_budget"]) for r in rows] == [("60", ""), ("", "3.0")]
-    assert rows[0]["error"].endswith("epochs=60, budget=None (at test_benchmark.py:69)")
+    line = _reports_backend.__code__.co_firstlineno + 1  # where it raises
+    assert rows[0]["error"].endswith(f"epochs=60, budget=None (at test_benchmark.py:{line})")
 
 
 # -- reproducibility ------------------------------------------------------------------------------
@@ -575,3 +630,61 @@ def test_aeon_peers_reproduce_the_published_1nn_dtw(tmp_path):
     # 1-NN DTW is deterministic: the UCR archive's own figure, to its four decimals
     assert round(run.results["accuracy"][0], 4) == load_published().loc["GunPoint", "1NN-DTW"]
     assert run.results["accuracy"][1] > 0.95
+
+
+_HANGING_METHOD = '''
+import os, time
+def factory(*, random_state, epochs, time_budget, work_dir):
+    with open(os.environ["SIGCONV_TEST_PID_FILE"], "w") as f:
+        f.write(f"{os.getpid()} {work_dir}")
+    time.sleep(600)
+'''
+
+_PARENT = '''
+import sys
+sys.path.insert(0, sys.argv[1])
+import hangmod
+from sigconv.benchmark import _methods, run_benchmark
+_methods._REGISTRY["hang"] = _methods.Method("hang", hangmod.factory, "hangs")
+run_benchmark(["Coffee"], ["hang"], output_dir=sys.argv[2], report=False, progress=False)
+'''
+
+
+def test_a_killed_benchmark_takes_its_worker_and_temporary_folder_with_it(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    (tmp_path / "hangmod.py").write_text(_HANGING_METHOD)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    pid_file = tmp_path / "worker.pid"
+    env = dict(os.environ, TMPDIR=str(scratch), SIGCONV_TEST_PID_FILE=str(pid_file),
+               PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    parent = subprocess.Popen([sys.executable, "-c", _PARENT, str(tmp_path), str(tmp_path / "out")], env=env)
+    try:
+        for _ in range(600):
+            if pid_file.is_file() and pid_file.read_text():
+                break
+            time.sleep(0.1)
+        worker_pid, cell_dir = pid_file.read_text().split()
+        assert os.listdir(scratch) and os.path.isdir(cell_dir)
+        parent.kill()
+        parent.wait()
+        for _ in range(100):
+            try:
+                os.kill(int(worker_pid), 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(int(worker_pid), signal.SIGKILL)
+            pytest.fail("the worker outlived its parent by 10 s")
+        for _ in range(20):  # the worker removes its folder just before it exits
+            if not os.listdir(scratch):
+                break
+            time.sleep(0.1)
+        assert os.listdir(scratch) == []
+    finally:
+        if parent.poll() is None:
+            parent.kill()

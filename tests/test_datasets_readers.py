@@ -80,9 +80,42 @@ def test_txt_comma_separated(tmp_path):
     assert X.shape == (2, 1, 3) and y.tolist() == [1, 2]
 
 
-def test_labels_that_are_not_all_integers_stay_strings(tmp_path):
-    _, y, _, y_test = _load(tmp_path, "Mixed", ".tsv", "1\t1\t2\n1.5\t3\t4\n", "2\t5\t6\n")
-    assert y.dtype.kind == "U" and y.tolist() == ["1", "1.5"] and y_test.tolist() == ["2"]
+def test_labels_none_of_which_are_integers_stay_strings(tmp_path):
+    _, y, _, y_test = _load(tmp_path, "Words", ".tsv", "a\t1\t2\n1.5\t3\t4\n", "b\t5\t6\n")
+    assert y.dtype.kind == "U" and y.tolist() == ["a", "1.5"] and y_test.tolist() == ["b"]
+
+
+def test_integer_labels_mixed_with_others_name_file_and_line(tmp_path):
+    """A non-integer label among integer ones is a shifted field, not a reason to make every label a string."""
+    _write(tmp_path, "Mixed", ".tsv", "1\t1\t2\n2\t3\t4\n", "2\t5\t6\n1.5\t3\t4\n")
+    message = (f"{tmp_path / 'Mixed_TEST.tsv'}, line 2: class label '1.5' is not an integer, but 3 of "
+               "the 4 labels of this data set are.")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_ucr("Mixed", data_home=tmp_path)
+
+
+def test_tsv_cut_mid_line_names_file_and_line(tmp_path):
+    """The last row of a file cut mid-line is refused, not read as a series 1 point long."""
+    _write(tmp_path, "Cut", ".tsv", "1\t1\t2\t3\n", "1\t1\t2\t3\n2\t4\t5\t6\n1\t7")
+    message = (f"{tmp_path / 'Cut_TEST.tsv'}, line 3: this row has 1 fields after the label, the others 3. "
+               "A row of another length in a fixed-length file is a file cut mid-line")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_ucr("Cut", data_home=tmp_path)
+
+
+def test_txt_row_of_another_length(tmp_path):
+    _write(tmp_path, "Short", ".txt", "1 1 2 3\n2 4 5\n1 1 2 3\n", "1 1 2 3\n")
+    message = f"{tmp_path / 'Short_TRAIN.txt'}, line 2: this row has 2 fields after the label, the others 3."
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_ucr("Short", data_home=tmp_path)
+
+
+def test_tsv_empty_label_names_file_and_line(tmp_path):
+    """A leading tab is an empty label: the first value must not become the label."""
+    _write(tmp_path, "NoLabel", ".tsv", "1\t1\t2\n\t3\t4\n", "1\t1\t2\n")
+    message = f"{tmp_path / 'NoLabel_TRAIN.tsv'}, line 2: the class label (the first field) is empty."
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_ucr("NoLabel", data_home=tmp_path)
 
 
 def test_labels_are_typed_over_train_and_test_together(tmp_path):
@@ -311,3 +344,53 @@ def test_arff_files_match_aeon(tmp_path):
         theirs, their_labels = load_from_arff_file(str(source))
         np.testing.assert_array_equal(X, theirs.astype(np.float32))
         assert [str(v) for v in y] == list(their_labels)
+
+
+def test_ts_equal_length_declared_but_a_series_is_short(tmp_path):
+    text = TS_UNIVARIATE.replace("4,3,2,1:down", "4,3:down")
+    _write(tmp_path, "CutTs", ".ts", text, TS_UNIVARIATE)
+    message = f"{tmp_path / 'CutTs_TRAIN.ts'}, line 11: this series has 2 values per channel, the others 4."
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_ucr("CutTs", data_home=tmp_path)
+
+
+def test_ts_empty_label(tmp_path):
+    text = "@univariate true\n@classLabel true a b\n@data\n1,2:a\n3,4:\n"
+    _write(tmp_path, "Empty", ".ts", text, text)
+    message = f"{tmp_path / 'Empty_TRAIN.ts'}, line 5: the class label (the last field, after the channels) is empty."
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_ucr("Empty", data_home=tmp_path)
+
+
+def test_ts_series_of_another_channel_count(tmp_path):
+    text = "@univariate false\n@classLabel true a b\n@data\n1,2:3,4:a\n"
+    other = "@univariate false\n@classLabel true a b\n@data\n1,2:3,4:a\n1,2:b\n"
+    _write(tmp_path, "Chan", ".ts", other, text)
+    message = f"{tmp_path / 'Chan_TRAIN.ts'}, line 5: expected 2 channel(s) separated by ':'"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_ucr("Chan", data_home=tmp_path)
+
+
+def test_arff_cut_inside_a_quoted_value(tmp_path):
+    text = ARFF_MULTIVARIATE.replace("'1,2,?\\n3,4,?',Running\n", "'1,2,?\\n3,")
+    _write(tmp_path, "CutArff", ".arff", text, ARFF_MULTIVARIATE)
+    message = f"{tmp_path / 'CutArff_TRAIN.arff'}, line 11: the quoted relational value that starts here is never closed"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_ucr("CutArff", data_home=tmp_path)
+
+
+def test_arff_multivariate_series_of_another_length(tmp_path):
+    text = ARFF_MULTIVARIATE.replace("'1,2,?\\n3,4,?'", "'1,2\\n3,4'")
+    _write(tmp_path, "LenArff", ".arff", text, text)
+    message = f"{tmp_path / 'LenArff_TRAIN.arff'}, line 11: this series has 2 values per channel, the others 3."
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_ucr("LenArff", data_home=tmp_path)
+
+
+def test_arff_series_of_another_channel_count(tmp_path):
+    text = ARFF_MULTIVARIATE.replace("'1,2,?\\n3,4,?'", "'1,2,?'")
+    _write(tmp_path, "ChArff", ".arff", text, text)
+    message = (f"{tmp_path / 'ChArff_TRAIN.arff'}, line 11: this series has 1 channel(s), the first one "
+               "(line 9) 2. Every series of a data set needs the same channels.")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_ucr("ChArff", data_home=tmp_path)

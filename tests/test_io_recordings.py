@@ -128,3 +128,54 @@ def test_errors(tmp_path):
         read_recording(tmp_path / "a.npy", sr=1.0, channels=["z"])
     with pytest.raises(TypeError, match=re.escape("pass channels=['DE']")):
         read_recording(tmp_path / "a.npy", sr=1.0, channels="DE")
+
+
+# damaged and partial files -----------------------------------------------------------------
+
+def test_csv_text_column_is_refused_not_dropped(tmp_path):
+    (tmp_path / "a.csv").write_text("x,y\n1,2\n3,oops\n5,6\n")
+    message = (f"{str(tmp_path / 'a.csv')!r}: column 'y' holds values that are not numbers (first 'oops' "
+               "at line 3). Every column but 'time' is read as a channel")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        read_recording(tmp_path / "a.csv", sr=10.0)
+    # a column left out by name is never read
+    assert read_recording(tmp_path / "a.csv", sr=10.0, channels=["x"]).data.tolist() == [[1, 3, 5]]
+
+
+def test_csv_cut_mid_line_is_refused(tmp_path):
+    (tmp_path / "a.csv").write_text("x,y\n1,2\n3,4\n5")
+    message = f"{str(tmp_path / 'a.csv')!r} holds NaN in channel 'y' at timepoint 2 (1 non-finite values in all)."
+    with pytest.raises(ValueError, match=re.escape(message)):
+        read_recording(tmp_path / "a.csv", sr=10.0)
+
+
+def test_csv_row_with_an_extra_field_is_refused(tmp_path):
+    (tmp_path / "a.csv").write_text("x,y\n1,2\n3,4,5\n")
+    with pytest.raises(ValueError, match=re.escape(f"{str(tmp_path / 'a.csv')!r} could not be read as a CSV table")):
+        read_recording(tmp_path / "a.csv", sr=10.0)
+
+
+@pytest.mark.parametrize("suffix", [".npy", ".npz", ".mat", ".wav"])
+def test_truncated_binary_files_name_the_file(tmp_path, suffix):
+    path = tmp_path / f"a{suffix}"
+    data = np.random.default_rng(0).uniform(-0.5, 0.5, size=(2, 4000))
+    if suffix == ".npy":
+        np.save(path, data)
+    elif suffix == ".npz":
+        np.savez(path, data=data, sr=10.0)
+    elif suffix == ".mat":
+        scipy.io.savemat(path, {"X097_DE_time": data[0][:, None]})
+    else:
+        soundfile.write(path, data.T, 8000, subtype="PCM_16")
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2 - 7])
+    with pytest.raises(ValueError, match=re.escape(f"{str(path)!r} could not be read as")):
+        read_recording(path, sr=None if suffix in (".npz", ".wav") else 10.0)
+
+
+def test_nan_in_an_array_file_is_refused(tmp_path):
+    data = np.zeros((2, 10))
+    data[1, 4] = np.inf
+    np.save(tmp_path / "a.npy", data)
+    message = f"{str(tmp_path / 'a.npy')!r} holds an infinite value in channel 'ch1' at timepoint 4"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        read_recording(tmp_path / "a.npy", sr=1.0)

@@ -120,7 +120,8 @@ def _check_methods(methods):
 def _check_seeds(seeds):
     if isinstance(seeds, int) or not hasattr(seeds, "__iter__"):
         raise TypeError(f"seeds must be a list of ints; got seeds={seeds!r}. Use seeds=[{seeds!r}].")
-    seeds = [check_int(s, f"seeds[{i}]", min_value=0) for i, s in enumerate(seeds)]
+    # every method seeds NumPy and Keras, which take seeds below 2**32
+    seeds = [check_int(s, f"seeds[{i}]", min_value=0, max_value=2**32 - 1) for i, s in enumerate(seeds)]
     if not seeds:
         raise ValueError("seeds must hold at least one int; got an empty list.")
     return list(dict.fromkeys(seeds))
@@ -313,7 +314,12 @@ def run_benchmark(
     data_home = None if data_home is None else str(Path(data_home).expanduser().resolve())
     datasets = _check_datasets(datasets, data_home)
     methods, skipped = _check_methods(methods)
+    if not isinstance(output_dir, (str, os.PathLike)):
+        raise TypeError(f"output_dir must be a folder path (str or os.PathLike); got output_dir={output_dir!r}.")
     output_dir = Path(output_dir)
+    if output_dir.exists() and not output_dir.is_dir():
+        raise ValueError(f"output_dir={str(output_dir)!r} is a file, not a folder; results.csv and the report "
+                         "are written into a folder. Pass another output_dir (--output).")
     store = ResultsStore(output_dir / "results.csv")
     stream = sys.stderr if progress else None
     for note in skipped:

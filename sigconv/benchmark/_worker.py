@@ -183,8 +183,11 @@ def run_cell_in_subprocess(spec, *, timeout=None):
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         with open(log_path, "wb") as log:
             try:
+                # The child is given this process's id: it ends (and removes its folder) when this
+                # process is gone, however it went (SIGKILL included), instead of running on orphaned.
                 process = subprocess.run(
-                    [sys.executable, "-m", "sigconv.benchmark._worker", str(spec_path), str(result_path)],
+                    [sys.executable, "-m", "sigconv.benchmark._worker", str(spec_path), str(result_path),
+                     str(os.getpid())],
                     cwd=work_dir, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                     check=False, timeout=timeout,
                 )
@@ -208,7 +211,35 @@ def run_cell_in_subprocess(spec, *, timeout=None):
         shutil.rmtree(work_dir, ignore_errors=True)
 
 
-def _main(spec_path, result_path):
+#: Seconds between the worker's checks that the process that started it is still there.
+_PARENT_POLL_S = 0.5
+
+
+def _end_with_parent(parent_pid, work_dir):
+    """Watch the parent from a daemon thread; when it is gone, remove ``work_dir`` and exit at once.
+
+    ``os.getppid()`` changes when the parent dies (the child is re-parented),
+    on every POSIX system; Windows keeps no such link, so there the worker
+    lives until its cell ends.
+    """
+    import threading
+
+    def watch():
+        while os.getppid() == parent_pid:
+            time.sleep(_PARENT_POLL_S)
+        shutil.rmtree(work_dir, ignore_errors=True)
+        os._exit(70)
+
+    if os.name == "posix" and os.getppid() == parent_pid:
+        threading.Thread(target=watch, name="sigconv-parent-watch", daemon=True).start()
+
+
+def _main(spec_path, result_path, parent_pid=None):
+    work_dir = Path(spec_path).parent
+    # The cell's own scratch folders go inside the worker's, so one removal cleans up everything.
+    tempfile.tempdir = str(work_dir)
+    if parent_pid is not None:
+        _end_with_parent(int(parent_pid), work_dir)
     spec = pickle.loads(Path(spec_path).read_bytes())
     row = run_cell(spec)
     tmp = Path(f"{result_path}.tmp")

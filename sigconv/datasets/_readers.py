@@ -1,9 +1,13 @@
 """Readers for the file formats of the UCR and UEA archives.
 
-Each ``_read_*`` function parses one file into ``(series, labels, lines)``:
-a list of float64 ``(n_channels, n_timepoints)`` arrays in which a missing
-value is NaN, the class label of each series as the text the file writes, and
-the line number of each series (for error messages). :func:`_finish` then
+Each ``_read_*`` function parses one file into ``(series, labels, lines,
+declared)``: a list of float64 ``(n_channels, n_timepoints)`` arrays in which
+a missing value is NaN, the class label of each series as the text the file
+writes, the line number of each series (for error messages), and whether the
+header declares the class labels. A row that disagrees with the rest (another
+number of values in a fixed-length format, another number of channels, an
+empty label) is refused with the file and the line, never read as a shorter
+series. :func:`_finish` then
 removes the trailing padding of unequal-length series, rejects every other
 missing or infinite value with an error naming the file and the sample, and
 converts the result to the :func:`sigconv.validation.check_series` layout.
@@ -61,11 +65,18 @@ def _to_floats(tokens, path, line_no, missing=()):
 
 
 def _read_delimited(path, separator):
-    """UCR ``.tsv`` (``separator="\\t"``) and ``.txt`` (``separator=None``: whitespace or commas)."""
+    """UCR ``.tsv`` (``separator="\\t"``) and ``.txt`` (``separator=None``: whitespace or commas).
+
+    Both are fixed-length formats (the UCR 2018 ``.tsv`` pads unequal-length
+    series with ``NaN``), so every row must have as many fields as the rest:
+    a shorter row is a file cut mid-line or a dropped field, not a shorter
+    series.
+    """
     series, labels, lines = [], [], []
     for line_no, line in enumerate(_read_lines(path), start=1):
-        line = line.strip()
-        if not line:
+        # Only spaces and line ends are stripped from a .tsv row: a leading tab is an empty label.
+        line = line.strip(" \r\n") if separator else line.strip()
+        if not line.strip():
             continue
         tokens = line.split(separator) if separator else _TXT_SEPARATOR.split(line)
         if len(tokens) < 2:
@@ -73,10 +84,33 @@ def _read_delimited(path, separator):
                 f"{path}, line {line_no}: expected a class label followed by at least one "
                 f"value, got {len(tokens)} field(s)."
             )
-        labels.append(tokens[0].strip())
+        label = tokens[0].strip()
+        labels.append(_check_label(label, path, line_no, "the first field"))
         series.append(_to_floats(tokens[1:], path, line_no)[np.newaxis])
         lines.append(line_no)
-    return series, labels, lines
+    _check_equal_lengths(series, lines, path, "row", "fields after the label")
+    return series, labels, lines, False
+
+
+def _check_equal_lengths(series, lines, path, what, unit, expected=None):
+    """Refuse a series whose number of values differs from the others' (or ``expected``)."""
+    lengths = [values.shape[-1] for values in series]
+    if not lengths:
+        return
+    if expected is None:
+        counts = {}
+        for length in lengths:
+            counts[length] = counts.get(length, 0) + 1
+        # the most common length, the first seen on a tie: the odd row is the one to name
+        expected = max(counts, key=lambda length: (counts[length], -lengths.index(length)))
+    for length, line_no in zip(lengths, lines):
+        if length != expected:
+            raise ValueError(
+                f"{path}, line {line_no}: this {what} has {length} {unit}, the others "
+                f"{expected}. A row of another length in a fixed-length file is a file cut "
+                "mid-line or a dropped value; repair or re-download the file (series of "
+                "unequal length are written padded with trailing NaN, or ? in .ts/.arff)."
+            )
 
 
 def _read_tsv(path):
@@ -134,7 +168,7 @@ def _read_ts(path):
                 header[tag] = words[0] if words else ""
             continue
         parts = line.split(":")
-        label = parts.pop().strip()
+        label = _check_label(parts.pop().strip(), path, line_no, "the last field, after the channels")
         if n_channels is None:
             n_channels = len(parts)
         if len(parts) != n_channels or not parts:
@@ -153,7 +187,20 @@ def _read_ts(path):
         lines.append(line_no)
     if not in_data:
         raise ValueError(f"{path}: no @data line found; this is not a .ts file.")
-    return series, labels, lines
+    if header.get("@equallength", "").lower() == "true":
+        length = header.get("@serieslength")
+        expected = int(length) if length and length.isdigit() else None
+        _check_equal_lengths(series, lines, path, "series", "values per channel", expected)
+    return series, labels, lines, bool(class_labels)
+
+
+def _check_label(label, path, line_no, where):
+    if not label:
+        raise ValueError(
+            f"{path}, line {line_no}: the class label ({where}) is empty. Write the label "
+            "of this series, or remove the line."
+        )
+    return label
 
 
 def _stack_channels(channels, path, line_no):
@@ -232,7 +279,7 @@ def _read_arff(path):
                 )
             label = tokens[-1]
             values = _to_floats(tokens[:-1], path, line_no, _MISSING)[np.newaxis]
-        label = label.strip().strip("'\"")
+        label = _check_label(label.strip().strip("'\""), path, line_no, "the last attribute")
         declared = _nominal_values(attributes[-1][1])
         if declared is not None and label not in declared:
             raise ValueError(
@@ -244,7 +291,14 @@ def _read_arff(path):
         lines.append(line_no)
     if not in_data:
         raise ValueError(f"{path}: no @data line found; this is not an .arff file.")
-    return series, labels, lines
+    if pending is not None:
+        raise ValueError(
+            f"{path}, line {pending_line}: the quoted relational value that starts here is "
+            "never closed; the file ends inside it (a file cut short?)."
+        )
+    # Unequal-length UEA series are padded with '?', so every row has the header's length.
+    _check_equal_lengths(series, lines, path, "series", "values per channel")
+    return series, labels, lines, _nominal_values(attributes[-1][1]) is not None
 
 
 def _closes_quote(text):
@@ -270,12 +324,27 @@ _READERS = {".tsv": _read_tsv, ".ts": _read_ts, ".arff": _read_arff, ".txt": _re
 
 
 def _read(path):
-    """Read one UCR/UEA file; return ``(X, labels)`` with X in the check_series layout."""
+    """Read one UCR/UEA file; return ``(X, labels, origins)``.
+
+    X is in the check_series layout; ``origins`` gives the ``(path, line)`` of
+    each label, for :func:`_labels_array`'s check, or is None when the file's
+    header declares its class labels (``.ts``, nominal ``.arff``).
+    """
     reader = _READERS[path.suffix.lower()]
-    series, labels, lines = reader(path)
+    series, labels, lines, declared = reader(path)
     if not series:
         raise ValueError(f"{path} holds no series.")
-    return _finish(series, lines, path), labels
+    channels = [values.shape[0] for values in series]
+    for n_channels, line_no in zip(channels, lines):
+        if n_channels != channels[0]:
+            raise ValueError(
+                f"{path}, line {line_no}: this series has {n_channels} channel(s), the first "
+                f"one (line {lines[0]}) {channels[0]}. Every series of a data set needs the "
+                "same channels."
+            )
+    # Labels the header declares are what the file means; only undeclared ones are checked.
+    origins = None if declared else [(path, line_no) for line_no in lines]
+    return _finish(series, lines, path), labels, origins
 
 
 def _finish(series, lines, path):
@@ -308,19 +377,35 @@ def _finish(series, lines, path):
     return check_series(out, name=str(path))
 
 
-def _labels_array(labels):
+def _integer_label(label):
+    """The label as an int if it writes an integer (``"1"``, ``"-1"``, ``"2.0e+00"``), else None."""
+    try:
+        value = float(label)
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else None
+
+
+def _labels_array(labels, origins=None):
     """One array for the labels of a data set: int64 if every label is an integer, else str.
 
     ``"1"``, ``"-1"`` and ``"2.0000000e+00"`` all read as integers, so a data set
-    gives the same labels whichever format it comes in.
+    gives the same labels whichever format it comes in. Labels no header
+    declares (``origins`` gives each one's ``(path, line)``) that are integers
+    except a few (``"nan"``, ``"1.5"``, a word: a shifted or cut field) are
+    refused with the file and line of the first odd one, rather than turning
+    every label into a string; ``origins=None`` (declared labels) keeps them
+    as strings.
     """
-    values = []
-    for label in labels:
-        try:
-            value = float(label)
-        except ValueError:
-            return np.array(labels, dtype=str)
-        if not value.is_integer():
-            return np.array(labels, dtype=str)
-        values.append(int(value))
-    return np.array(values, dtype=np.int64)
+    values = [_integer_label(label) for label in labels]
+    n_integers = sum(value is not None for value in values)
+    if n_integers == len(values):
+        return np.array(values, dtype=np.int64)
+    if n_integers == 0 or origins is None:
+        return np.array(labels, dtype=str)
+    odd = values.index(None)
+    raise ValueError(
+        f"{origins[odd][0]}, line {origins[odd][1]}: class label {labels[odd]!r} is not an integer, but {n_integers} of the "
+        f"{len(labels)} labels of this data set are. Labels must all be integers or all be "
+        "names; correct this label (a field shifted or cut short?) or remove the line."
+    )

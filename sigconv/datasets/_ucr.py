@@ -194,6 +194,8 @@ def load_ucr(name, *, data_home=None, download=True):
         and test together) is an integer, whatever the file writes (``1``,
         ``-1``, ``2.0000000e+00``); otherwise the strings as written (e.g.
         ``"Standing"``). A data set thus gives the same labels in every format.
+        In a ``.tsv`` or ``.txt`` file, whose labels no header declares, a
+        mix of integer and other labels is refused (see Raises).
     X_test : ndarray of shape (n_test, n_channels, n_timepoints) or list of ndarray
         Test series, as ``X_train``.
     y_test : ndarray of shape (n_test,)
@@ -209,7 +211,12 @@ def load_ucr(name, *, data_home=None, download=True):
         If a download fails (e.g. offline) or a downloaded file does not have
         the catalogue's checksum (the file is then deleted).
     ValueError
-        If a file cannot be parsed, or holds missing values other than the
+        If a file is malformed, with its path and line: a row with another
+        number of values than the others in a fixed-length format (``.tsv``,
+        ``.txt``, ``.arff``, ``.ts`` with ``@equalLength true``; a file cut
+        mid-line), another number of channels, an empty class label, or
+        integer labels mixed with others in a ``.tsv``/``.txt`` file. Or if
+        a file cannot be parsed, or holds missing values other than the
         trailing padding of unequal-length series (UCR 2018 ``.tsv`` files
         pad with ``NaN``, ``.ts`` and ``.arff`` files write ``?``), which is
         removed; sigconv does not impute.
@@ -246,8 +253,11 @@ def load_ucr(name, *, data_home=None, download=True):
         pair = _find_builtin(name)
     if pair is None:
         pair = _download_missing(name, home, incomplete, download)
-    (X_train, train_labels), (X_test, test_labels) = (_read(path) for path in pair)
-    labels = _labels_array(train_labels + test_labels)
+    (X_train, train_labels, train_origins), (X_test, test_labels, test_origins) = (
+        _read(path) for path in pair
+    )
+    origins = None if train_origins is None or test_origins is None else train_origins + test_origins
+    labels = _labels_array(train_labels + test_labels, origins)
     return X_train, labels[: len(train_labels)], X_test, labels[len(train_labels) :]
 
 

@@ -40,6 +40,9 @@ from ._params import ParamsMixin, resolve_params
 from ._serialization import estimator_class, from_json, model_from_bytes, model_to_bytes, read_estimator_file, save_estimator
 from ._targets import ClassifierTargetsMixin, RegressorTargetsMixin, TargetsMixin
 from ._training import TrainingMixin
+from ._divergence import check_input_scale
+from ._serialization import check_file_contents
+from ._target_scaling import StandardizedTargets
 
 __all__ = ["BaseDeepClassifier", "BaseDeepEstimator", "BaseDeepRegressor", "store_params"]
 
@@ -218,7 +221,7 @@ class BaseDeepEstimator(
         self._check_validation_params(checked, validation_data)
         raw_X = X
         disk = _on_demand(X)
-        X = check_series(X) if disk is None else disk
+        X = check_input_scale(check_series(X)) if disk is None else disk
         n_samples = len(X)
         groups = _budget.check_groups(groups, n_samples)
         augmentation = self._check_augmentation(self.augmentation, n_samples)
@@ -459,6 +462,7 @@ class BaseDeepEstimator(
                 f"{os.fspath(path)!r} is a corrupt sigconv estimator file: its Keras model could "
                 f"not be loaded ({exc})."
             ) from exc
+        check_file_contents(estimator, path)
         return estimator
 
     def __sklearn_tags__(self):
@@ -536,16 +540,18 @@ class BaseDeepClassifier(ClassifierMixin, ClassifierTargetsMixin, BaseDeepEstima
         return add_classification_head(backbone, n_outputs)
 
 
-class BaseDeepRegressor(RegressorMixin, RegressorTargetsMixin, BaseDeepEstimator):
+class BaseDeepRegressor(RegressorMixin, RegressorTargetsMixin, StandardizedTargets, BaseDeepEstimator):
     """Base class of the deep-learning regressors: real targets, one or several outputs.
 
     The network ends in a linear layer with one unit per target and is
-    trained with the mean squared error. Targets are used as given: scale
-    them (e.g. with :class:`sklearn.compose.TransformedTargetRegressor`) if
-    their magnitude is far from 1.
+    trained with the mean squared error on the standardized targets
+    (``(y - target_mean_) / target_scale_``, per output over the training
+    series; predictions are mapped back), so targets of any magnitude train
+    alike; ``history_`` losses are in standardized units.
     """
 
-    _fitted_attributes = ("n_outputs_", "_y_ndim", *BaseDeepEstimator._fitted_attributes)
+    _fitted_attributes = ("n_outputs_", "_y_ndim", "target_mean_", "target_scale_",
+                          *BaseDeepEstimator._fitted_attributes)
 
     @staticmethod
     def _loss(params):

@@ -3,8 +3,9 @@
 A checkpoint is a zip archive ``sigconv_checkpoint.zip`` in the estimator's
 ``checkpoint_dir`` with the model weights, the optimizer state, the best
 weights on validation (if any) and ``state.json``: the epochs done, the
-history so far, the counters of the training callbacks and a fingerprint of
-the parameters and data. It is written to a temporary file in the same
+history so far, the counters of the training callbacks, the state of the
+Python and NumPy global generators at the end of the epoch, and a
+fingerprint of the parameters and data. It is written to a temporary file in the same
 directory and moved into place with :func:`os.replace`, so a fit killed at any
 moment leaves either the previous checkpoint or the new one, never half of
 one.
@@ -14,6 +15,7 @@ import hashlib
 import io
 import json
 import os
+import random
 import tempfile
 import zipfile
 
@@ -129,8 +131,39 @@ def read_checkpoint(directory):
     return checkpoint
 
 
+def generator_states():
+    """The states of Python's and NumPy's global generators, as JSON.
+
+    Keras draws the order of the batches of a ``PyDataset`` (augmented or
+    on-disk training) from Python's ``random`` at each epoch; a resumed fit
+    that starts from a freshly seeded generator would train its epochs on the
+    batches of the first ones in another order, and end elsewhere.
+    """
+    version, internal, gauss = random.getstate()
+    kind, keys, position, has_gauss, cached = np.random.get_state()
+    return {
+        "python": [version, list(internal), gauss],
+        "numpy": [kind, keys.tolist(), int(position), int(has_gauss), float(cached)],
+    }
+
+
+def restore_generator_states(states):
+    """Put back what :func:`generator_states` saved (nothing for checkpoints written before it)."""
+    if not states:
+        return
+    version, internal, gauss = states["python"]
+    random.setstate((version, tuple(internal), gauss))
+    kind, keys, position, has_gauss, cached = states["numpy"]
+    np.random.set_state((kind, np.asarray(keys, dtype=np.uint32), position, has_gauss, cached))
+
+
 def restore_checkpoint(model, checkpoint):
-    """Put the weights and optimizer state of ``checkpoint`` into a freshly built ``model``."""
+    """Put the weights, the optimizer state and the generators' states of ``checkpoint`` back.
+
+    ``model`` is freshly built. The global generators are restored last, just
+    before the fit goes on, so its next epoch draws what the uninterrupted
+    fit drew.
+    """
     model.set_weights(checkpoint["weights"])
     optimizer = model.optimizer
     optimizer.build(model.trainable_variables)
@@ -145,6 +178,7 @@ def restore_checkpoint(model, checkpoint):
         )
     for variable, array in zip(variables, arrays):
         variable.assign(array)
+    restore_generator_states(checkpoint["state"].get("generators"))
 
 
 class Checkpoint(keras.callbacks.Callback):
@@ -169,6 +203,7 @@ class Checkpoint(keras.callbacks.Callback):
             "history": history,
             "plateau": None if self.plateau is None else self.plateau.state(),
             "monitor": None if self.monitor is None else self.monitor.state(),
+            "generators": generator_states(),
         }
         best = None if self.monitor is None else self.monitor.best_weights
         write_checkpoint(self.directory, model=self.model, state=state, best_weights=best)

@@ -13,6 +13,7 @@ from sklearn.utils.validation import _check_feature_names, check_is_fitted
 
 from ..validation import check_series, is_ragged, series_lengths
 from ._batches import DiskSeries
+from ._divergence import check_input_scale
 
 __all__ = ["KerasDataMixin"]
 
@@ -45,7 +46,7 @@ class KerasDataMixin:
         disk = _on_demand(X)
         if disk is not None:
             return disk.check_channels(self.n_channels_in_)
-        return check_series(X, n_channels=self.n_channels_in_)
+        return check_input_scale(check_series(X, n_channels=self.n_channels_in_))
 
     def _keras_groups(self, X, views=(None,)):
         """Yield ``(indices, batch)``: the series of ``X`` grouped by padded length, for Keras.

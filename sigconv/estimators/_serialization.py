@@ -10,10 +10,12 @@
   and Keras objects apart, so parameters and labels come back with their types.
 """
 
+import io
 import json
 import os
 import tempfile
 import zipfile
+import zlib
 
 import keras
 import numpy as np
@@ -30,6 +32,13 @@ FORMAT_VERSION = 1
 
 _MODEL_NAME = "model.keras"
 _METADATA_NAME = "estimator.json"
+#: Largest ``estimator.json`` read: parameters, labels and history fit in far less.
+MAX_METADATA_BYTES = 64 * 2**20
+#: Largest ``model.keras`` (and largest member inside it) read: above the biggest backbone sigconv builds.
+MAX_MODEL_BYTES = 4 * 2**30
+#: Largest ratio of a member's size to its compressed size accepted above 1 MiB. Weights compress
+#: little (float32 noise), JSON about 10x; a zip bomb reaches 1000x.
+MAX_EXPANSION = 200
 
 
 # JSON ----------------------------------------------------------------------------------
@@ -200,9 +209,13 @@ def read_estimator_file(path):
                     f"{path!r} is not a sigconv estimator file: it holds {sorted(names)[:5]}, "
                     f"not {_METADATA_NAME!r} and {_MODEL_NAME!r}. {hint}"
                 )
-            metadata = json.loads(archive.read(_METADATA_NAME).decode("utf-8"))
-            model_bytes = archive.read(_MODEL_NAME)
-    except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError, OSError, EOFError) as exc:
+            metadata = json.loads(_read_member(archive, _METADATA_NAME, MAX_METADATA_BYTES, path).decode("utf-8"))
+            model_bytes = _read_member(archive, _MODEL_NAME, MAX_MODEL_BYTES, path)
+        with zipfile.ZipFile(io.BytesIO(model_bytes)) as inner:  # Keras reads these members itself
+            for info in inner.infolist():
+                _check_member_size(info, MAX_MODEL_BYTES, path, f"{_MODEL_NAME}/")
+    except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError, OSError, EOFError,
+            RecursionError, zlib.error) as exc:
         raise ValueError(f"{path!r} is a corrupt sigconv estimator file ({exc}). {hint}") from exc
     if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
         raise ValueError(f"{path!r} is not a sigconv estimator file: its {_METADATA_NAME} has no "
@@ -218,6 +231,70 @@ def read_estimator_file(path):
         if key not in metadata:
             raise ValueError(f"{path!r} is a corrupt sigconv estimator file: {key!r} is missing. {hint}")
     return metadata, model_bytes
+
+
+def _check_member_size(info, limit, path, prefix=""):
+    """Refuse a member whose declared size is above ``limit`` or expands too much, before it is read."""
+    expansion_ok = info.file_size <= 2**20 or info.file_size <= MAX_EXPANSION * max(info.compress_size, 1)
+    if info.file_size > limit or not expansion_ok:
+        raise ValueError(
+            f"{path!r}: the member {prefix}{info.filename} declares {info.file_size} bytes "
+            f"({info.compress_size} compressed), above what sigconv reads from an estimator file "
+            f"({limit} bytes, at most {MAX_EXPANSION} times its compressed size). The file is "
+            "damaged or was not written by sigconv; it was not read."
+        )
+
+
+def _read_member(archive, name, limit, path):
+    """The bytes of member ``name``, never more than ``limit`` whatever its header claims."""
+    info = archive.getinfo(name)
+    _check_member_size(info, limit, path)
+    with archive.open(info) as member:
+        data = member.read(info.file_size + 1)  # the header's size is checked, not trusted
+    if len(data) != info.file_size:
+        raise ValueError(
+            f"{path!r}: the member {name} holds {'more' if len(data) > info.file_size else 'fewer'} "
+            f"bytes than its header declares ({info.file_size}). The file is damaged or was not "
+            "written by sigconv."
+        )
+    return data
+
+
+def check_file_contents(estimator, path):
+    """Check that the fitted attributes read from a file agree with its Keras model.
+
+    The metadata and the model are separate members, so a file can hold
+    parts that disagree (edited, or assembled from two files): the number of
+    classes or outputs against the network's outputs, the channels and length
+    of the series against the network's input. Each disagreement is refused
+    before the estimator is used.
+    """
+    where = f"{os.fspath(path)!r} is inconsistent:"
+    fix = "The file was edited or assembled from two files; save the estimator again."
+    model = estimator.model_
+    if len(model.inputs) != 1 or len(model.inputs[0].shape) != 3:
+        raise ValueError(f"{where} its model takes inputs {[tuple(i.shape) for i in model.inputs]}, not one "
+                         f"(n_samples, n_timepoints, n_channels) input. {fix}")
+    _, length, channels = model.inputs[0].shape
+    n_channels = getattr(estimator, "n_channels_in_", None)
+    if not isinstance(n_channels, int) or isinstance(n_channels, bool) or n_channels != channels:
+        raise ValueError(f"{where} its metadata says n_channels_in_={n_channels!r}, its model takes "
+                         f"{channels} channel(s). {fix}")
+    n_timepoints = getattr(estimator, "n_timepoints_in_", None)
+    if n_timepoints != length:
+        raise ValueError(f"{where} its metadata says n_timepoints_in_={n_timepoints!r}, its model takes "
+                         f"series of {'any length' if length is None else f'{length} timepoints'}. {fix}")
+    n_outputs = model.outputs[0].shape[-1]
+    if hasattr(estimator, "classes_"):
+        classes = estimator.classes_
+        if not isinstance(classes, np.ndarray) or classes.ndim != 1 or len(np.unique(classes)) != len(classes):
+            raise ValueError(f"{where} its classes_ is not a 1D array of distinct labels. {fix}")
+        if len(classes) != n_outputs:
+            raise ValueError(f"{where} its metadata lists {len(classes)} classes, its model has {n_outputs} "
+                             f"outputs. {fix}")
+    elif getattr(estimator, "n_outputs_", n_outputs) != n_outputs:
+        raise ValueError(f"{where} its metadata says n_outputs_={estimator.n_outputs_!r}, its model has "
+                         f"{n_outputs} outputs. {fix}")
 
 
 def load(path):
@@ -241,7 +318,12 @@ def load(path):
         If ``path`` is not a file.
     ValueError
         If the file is not a sigconv estimator file, is corrupt, names an
-        unknown estimator class or was written by a newer sigconv.
+        unknown estimator class or was written by a newer sigconv; if a
+        member is larger than sigconv reads (:data:`MAX_METADATA_BYTES`,
+        :data:`MAX_MODEL_BYTES`, or :data:`MAX_EXPANSION` times its
+        compressed size), checked before it is read; or if its metadata and
+        its Keras model disagree (classes or outputs, input channels or
+        length).
 
     See Also
     --------

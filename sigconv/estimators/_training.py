@@ -16,6 +16,7 @@ import numpy as np
 from . import _callbacks
 from ._batches import DiskSeries, TrainingBatches
 from ._checkpoint import CHECKPOINT_NAME, Checkpoint, fingerprint, read_checkpoint, restore_checkpoint
+from ._divergence import StopOnNonFiniteLoss
 from ._keras_data import _validation_view, _viewed
 
 __all__ = ["TrainingMixin"]
@@ -72,7 +73,7 @@ class TrainingMixin:
             restore_checkpoint(model, checkpoint)
 
         recorder = _callbacks.Recorder(state.get("history"))
-        callbacks = [recorder]
+        callbacks = [recorder, StopOnNonFiniteLoss(type(self).__name__, X, y, params["learning_rate"])]
         if params["lr_schedule"] == "cosine":
             # before the recorder, which logs the rate each epoch starts with
             callbacks.insert(0, _callbacks.CosineDecay(params["learning_rate"], params["epochs"]))

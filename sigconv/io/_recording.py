@@ -158,7 +158,12 @@ def read_recording(path, *, sr=None, channels=None, mmap=False):
     ------
     ValueError
         For an unknown extension, a missing or contradictory ``sr``, a file
-        without channels, or unknown ``channels``.
+        without channels, or unknown ``channels``; for a file its reader
+        cannot parse (cut short or damaged), with the reader's reason; for a
+        table column that is not numeric (every column but ``time`` is a
+        channel unless ``channels`` names the ones to read) and for a
+        missing (NaN) or infinite value, with its channel and position
+        (a memory-mapped ``.npy`` is not scanned).
     ImportError
         For Parquet without pyarrow.
 
@@ -181,18 +186,46 @@ def read_recording(path, *, sr=None, channels=None, mmap=False):
     if not path.is_file():
         raise FileNotFoundError(f"No recording file at {str(path)!r}.")
     sr = check_float(sr, "sr", min_value=0.0, closed="neither", allow_none=True)
+    _check_channels(channels)
     if suffix in (".csv", ".parquet"):
-        recording = _read_table(path, suffix, sr)
+        recording = _read_table(path, suffix, sr, channels)
     elif suffix in _AUDIO_SOUNDFILE or suffix in _AUDIO_LIBROSA:
         recording = _read_audio(path, suffix, sr)
     elif suffix == ".npy":
-        recording = Recording(np.load(path, mmap_mode="r" if mmap else None),
-                              sr=_required_sr(sr, path, "a .npy file"))
+        data = _parsed(path, "a .npy array", lambda: np.load(path, mmap_mode="r" if mmap else None))
+        recording = Recording(data, sr=_required_sr(sr, path, "a .npy file"))
     elif suffix == ".npz":
         recording = _read_npz(path, sr)
     else:
         recording = _read_cwru(path, sr)
-    return _select(recording, channels)
+    recording = _select(recording, channels)
+    if not isinstance(recording.data, np.memmap):  # a map may exceed memory: it is not scanned
+        _check_finite(recording, path)
+    return recording
+
+
+def _parsed(path, what, read):
+    """``read()``: a library's reader on ``path``, its failure on a damaged file made one clear error."""
+    try:
+        return read()
+    except Exception as exc:  # noqa: BLE001 - numpy, zipfile, zlib and scipy each raise their own types
+        raise ValueError(
+            f"{str(path)!r} could not be read as {what} ({type(exc).__name__}: {exc}). The file "
+            "may be cut short or damaged: write it again from its source."
+        ) from exc
+
+
+def _check_finite(recording, path):
+    finite = np.isfinite(recording.data)
+    if not finite.all():
+        channel, timepoint = (int(i) for i in np.argwhere(~finite)[0])
+        kind = "NaN" if np.isnan(recording.data[channel, timepoint]) else "an infinite value"
+        raise ValueError(
+            f"{str(path)!r} holds {kind} in channel {recording.channel_names[channel]!r} at "
+            f"timepoint {timepoint} ({int((~finite).sum())} non-finite values in all). sigconv "
+            "does not impute: fill or interpolate the gaps in the file, or cut the recording "
+            "before them."
+        )
 
 
 def _required_sr(sr, path, what):
@@ -213,7 +246,7 @@ def _agree(sr, found, path):
     return found
 
 
-def _read_table(path, suffix, sr):
+def _read_table(path, suffix, sr, channels=None):
     import pandas as pd  # noqa: PLC0415
 
     if suffix == ".parquet":
@@ -222,9 +255,10 @@ def _read_table(path, suffix, sr):
                 f"Reading {str(path)!r} needs pyarrow, which is not installed. Install it with "
                 "`pip install pyarrow`."
             )
-        frame = pd.read_parquet(path, engine="pyarrow")
+        frame = _parsed(path, "a Parquet table", lambda: pd.read_parquet(path, engine="pyarrow"))
     else:
-        frame = pd.read_csv(path)
+        # index_col=False: rows with one field more than the header are an error, not an index
+        frame = _parsed(path, "a CSV table", lambda: pd.read_csv(path, index_col=False))
     metadata = {}
     if "time" in frame.columns:
         steps = np.diff(frame["time"].to_numpy(dtype=np.float64))
@@ -234,38 +268,106 @@ def _read_table(path, suffix, sr):
         metadata["start_time"] = float(frame["time"].iloc[0])
         frame = frame.drop(columns="time")
     sr = _required_sr(sr, path, "a table without a 'time' column")
-    numeric = frame.select_dtypes(include="number")
-    if numeric.shape[1] == 0:
-        raise ValueError(f"{str(path)!r} holds no numeric column to read as a channel.")
-    return Recording(numeric.to_numpy(dtype=np.float64).T, sr=sr,
-                     channel_names=tuple(str(c) for c in numeric.columns), metadata=metadata)
+    if frame.shape[1] == 0:
+        raise ValueError(f"{str(path)!r} holds no column to read as a channel.")
+    if channels is not None and all(isinstance(c, str) for c in channels):
+        # columns left out by name are never read, so they may hold anything
+        frame = frame[[c for c in frame.columns if str(c) in channels]]
+    for column in frame.columns:
+        _check_numeric_column(frame[column], column, path, suffix)
+    return Recording(frame.to_numpy(dtype=np.float64).T, sr=sr,
+                     channel_names=tuple(str(c) for c in frame.columns), metadata=metadata)
+
+
+def _check_numeric_column(values, column, path, suffix):
+    """Every column read is a channel: a column of text is refused, never silently dropped."""
+    if values.dtype.kind in "biuf":
+        return
+    import pandas as pd  # noqa: PLC0415
+
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = np.flatnonzero(numbers.isna().to_numpy() & values.notna().to_numpy())
+    where = ""
+    if len(bad):
+        row = int(bad[0])
+        where = (f" (first {values.iloc[row]!r} at "
+                 + (f"line {row + 2})" if suffix == ".csv" else f"row {row})"))
+    raise ValueError(
+        f"{str(path)!r}: column {str(column)!r} holds values that are not numbers{where}. Every "
+        "column but 'time' is read as a channel: fix the value, remove the column, or pass "
+        "channels=[...] naming only the numeric columns."
+    )
 
 
 def _read_audio(path, suffix, sr):
     if suffix in _AUDIO_SOUNDFILE:
         import soundfile  # noqa: PLC0415
 
-        data, found = soundfile.read(path, dtype="float64", always_2d=True)
+        data, found = _parsed(path, "audio", lambda: soundfile.read(path, dtype="float64", always_2d=True))
         data = data.T
+        if suffix == ".wav":
+            _check_wav_complete(path, data.shape[1])
     else:
         import librosa  # noqa: PLC0415
 
-        data, found = librosa.load(path, sr=None, mono=False)
+        data, found = _parsed(path, "audio", lambda: librosa.load(path, sr=None, mono=False))
     return Recording(data, sr=_agree(sr, float(found), path))
 
 
+def _check_wav_complete(path, n_read):
+    """A WAV file cut short still opens (libsndfile reads what is left): compare with its header."""
+    import struct  # noqa: PLC0415
+
+    with open(path, "rb") as file:
+        head = file.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return
+        block_align = None
+        while True:
+            chunk = file.read(8)
+            if len(chunk) < 8:
+                return
+            name, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+            if name == b"fmt ":
+                fmt = file.read(size + size % 2)
+                block_align = struct.unpack("<H", fmt[12:14])[0] if len(fmt) >= 14 else None
+            elif name == b"data":
+                if not block_align or size in (0, 0xFFFFFFFF):  # streamed files leave the size open
+                    return
+                declared = size // block_align
+                if declared > n_read:
+                    raise ValueError(
+                        f"{str(path)!r} could not be read as audio: its header declares {declared} "
+                        f"frames, the file holds {n_read}. The file may be cut short or damaged: "
+                        "write it again from its source."
+                    )
+                return
+            else:
+                file.seek(size + size % 2, 1)
+
+
 def _read_npz(path, sr):
-    with np.load(path, allow_pickle=False) as archive:
-        if "data" not in archive:
+    def members():
+        with np.load(path, allow_pickle=False) as archive:
+            return {name: archive[name] for name in archive.files}
+
+    archive = _parsed(path, "an .npz archive", members)
+    if "data" not in archive:
+        raise ValueError(
+            f"{str(path)!r} must hold an array named 'data' (and optionally 'sr', "
+            f"'channel_names', 'rpm'); it holds {sorted(archive)}."
+        )
+    for name in ("sr", "rpm"):
+        if name in archive and (archive[name].size != 1 or archive[name].dtype.kind not in "iuf"):
             raise ValueError(
-                f"{str(path)!r} must hold an array named 'data' (and optionally 'sr', "
-                f"'channel_names', 'rpm'); it holds {sorted(archive.files)}."
+                f"{str(path)!r}: {name!r} must be a single number; got an array of shape "
+                f"{archive[name].shape} and dtype {archive[name].dtype}."
             )
-        data = archive["data"]
-        if "sr" in archive:
-            sr = _agree(sr, float(archive["sr"]), path)
-        names = tuple(archive["channel_names"].tolist()) if "channel_names" in archive else None
-        rpm = float(archive["rpm"]) if "rpm" in archive else None
+    data = archive["data"]
+    if "sr" in archive:
+        sr = _agree(sr, float(archive["sr"].reshape(-1)[0]), path)
+    names = tuple(archive["channel_names"].reshape(-1).tolist()) if "channel_names" in archive else None
+    rpm = float(archive["rpm"].reshape(-1)[0]) if "rpm" in archive else None
     return Recording(data, sr=_required_sr(sr, path, "an .npz file without 'sr'"),
                      channel_names=names, rpm=rpm)
 
@@ -273,13 +375,16 @@ def _read_npz(path, sr):
 def _read_cwru(path, sr):
     import scipy.io  # noqa: PLC0415
 
-    contents = scipy.io.loadmat(path)
+    contents = _parsed(path, "a MATLAB .mat file", lambda: scipy.io.loadmat(path))
     found = {}
     numbers = set()
     for key, value in contents.items():
         match = _CWRU_KEY.match(key)
         if match:
             numbers.add(match.group(1))
+            if not isinstance(value, np.ndarray) or value.dtype.kind not in "biuf":
+                raise ValueError(f"{str(path)!r}: {key} must be a numeric array; got {type(value).__name__}"
+                                 f"{'' if not isinstance(value, np.ndarray) else ' of dtype ' + str(value.dtype)}.")
             found[match.group(2)] = np.asarray(value, dtype=np.float64).reshape(-1)
     if not found:
         raise ValueError(
@@ -302,14 +407,21 @@ def _read_cwru(path, sr):
                      rpm=rpm, metadata={"file_number": number})
 
 
-def _select(recording, channels):
+def _check_channels(channels):
     if channels is None:
-        return recording
-    if isinstance(channels, (str, int)) or not all(isinstance(c, (str, int)) for c in channels):
+        return
+    if (isinstance(channels, (str, int)) or not hasattr(channels, "__iter__")
+            or not all(isinstance(c, (str, int)) and not isinstance(c, bool) for c in channels)):
         raise TypeError(
             "channels must be a sequence of channel names or indices, or None; got "
             f"channels={channels!r}. For one channel, pass channels=[{channels!r}]."
         )
+
+
+def _select(recording, channels):
+    if channels is None:
+        return recording
+    _check_channels(channels)
     index = []
     for channel in channels:
         if isinstance(channel, str):
