@@ -1,8 +1,11 @@
 """BearingFaultClassifier: physics, synthetic faults, adaptation, files, scikit-learn API; recording_windows."""
 
 import json
+import os
 import pickle
 import re
+import subprocess
+import sys
 import zipfile
 
 import numpy as np
@@ -367,3 +370,26 @@ def test_recording_windows_errors():
     with pytest.raises(ValueError, match=re.escape(
             "recordings must all have the same number of channels; got [1, 2].")):
         recording_windows([np.zeros(10), np.zeros((2, 10))], ["a", "b"], window=4)
+
+
+_MONITOR_WITHOUT_KERAS = """
+import json, sys
+from sigconv.cli import main
+status = main(["monitor", sys.argv[1], sys.argv[2], "--sr", "12000", "--window", "3000", "--hop", "3000"])
+print(json.dumps({"status": status, "keras": "keras" in sys.modules, "tensorflow": "tensorflow" in sys.modules}))
+"""
+
+
+def test_the_monitor_loads_a_saved_classifier_without_keras(fitted, data, tmp_path):
+    # A fresh interpreter (this one may hold TensorFlow already): the file is JSON, and
+    # sigconv.monitoring saves and loads it through sigconv._json, which needs no Keras.
+    X, y, _, _ = data
+    fitted.save(tmp_path / "bearing.sigconv")
+    np.save(tmp_path / "rec.npy", np.concatenate([X[y == "healthy"].ravel(), X[y == "inner_race"].ravel()]).astype(np.float32))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, "-c", _MONITOR_WITHOUT_KERAS, str(tmp_path / "bearing.sigconv"),
+                           str(tmp_path / "rec.npy")], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    *events, result = [json.loads(line) for line in done.stdout.splitlines()]
+    assert result == {"status": 0, "keras": False, "tensorflow": False}
+    assert [e["kind"] for e in events].count("alarm") >= 1

@@ -20,6 +20,8 @@ import zlib
 import keras
 import numpy as np
 
+from .. import _json
+from .._json import JSONExtension
 from ..augmentation import Augmenter
 from ..augmentation._augmenter import N_TEST_WINDOWS
 
@@ -44,83 +46,42 @@ MAX_EXPANSION = 200
 # JSON ----------------------------------------------------------------------------------
 
 
+class _EstimatorJSON(JSONExtension):
+    """The tags of estimator parameters beyond :mod:`sigconv._json`'s: augmenters and Keras objects."""
+
+    kinds = " and Keras objects with get_config"
+
+    def encode(self, value, name):
+        if isinstance(value, Augmenter):
+            return {"__augmenter__": to_json(value.steps, name), "n_test_windows": value.n_test_windows}
+        if isinstance(value, (keras.layers.Layer, keras.callbacks.Callback)) or hasattr(value, "get_config"):
+            try:
+                return {"__keras__": keras.saving.serialize_keras_object(value)}
+            except Exception as exc:
+                raise TypeError(f"{name}={value!r} could not be serialized by Keras ({exc}).") from exc
+        return None
+
+    def decode(self, value):
+        if "__augmenter__" in value:
+            # files written before n_test_windows existed hold the steps alone
+            steps = from_json(value["__augmenter__"])
+            return Augmenter(steps, n_test_windows=value.get("n_test_windows", N_TEST_WINDOWS))
+        if "__keras__" in value:
+            return keras.saving.deserialize_keras_object(value["__keras__"])
+        return NotImplemented
+
+
+_EXTENSION = _EstimatorJSON()
+
+
 def to_json(value, name="value"):
-    """Encode ``value`` as JSON-able data, tagging what plain JSON would lose."""
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        value = float(value)
-        if not np.isfinite(value):
-            return {"__float__": repr(value)}
-        return value
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind not in "biufUO":
-            raise TypeError(
-                f"{name} is an array of dtype {value.dtype}, which sigconv cannot save as JSON. "
-                "Use labels that are numbers or strings."
-            )
-        return {
-            "__ndarray__": [to_json(v, name) for v in value.tolist()],
-            "dtype": value.dtype.str if value.dtype.kind != "O" else "object",
-            "shape": list(value.shape),
-        }
-    if isinstance(value, tuple):
-        return {"__tuple__": [to_json(v, name) for v in value]}
-    if isinstance(value, list):
-        return [to_json(v, name) for v in value]
-    if isinstance(value, dict):
-        return {"__dict__": [[to_json(k, name), to_json(v, name)] for k, v in value.items()]}
-    if isinstance(value, os.PathLike):
-        return {"__path__": os.fspath(value)}
-    if isinstance(value, Augmenter):
-        return {"__augmenter__": to_json(value.steps, name), "n_test_windows": value.n_test_windows}
-    if isinstance(value, (keras.layers.Layer, keras.callbacks.Callback)) or hasattr(value, "get_config"):
-        try:
-            return {"__keras__": keras.saving.serialize_keras_object(value)}
-        except Exception as exc:
-            raise TypeError(f"{name}={value!r} could not be serialized by Keras ({exc}).") from exc
-    raise TypeError(
-        f"{name}={value!r} ({type(value).__name__}) cannot be saved as JSON; sigconv saves "
-        "numbers, strings, tuples, lists, dicts, paths and Keras objects with get_config."
-    )
+    """Encode ``value`` as JSON-able data, tagging what plain JSON would lose (:func:`sigconv._json.to_json`)."""
+    return _json.to_json(value, name, extension=_EXTENSION)
 
 
 def from_json(value):
     """Invert :func:`to_json`."""
-    if isinstance(value, list):
-        return [from_json(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if "__tuple__" in value:
-        return tuple(from_json(v) for v in value["__tuple__"])
-    if "__dict__" in value:
-        return {_hashable(from_json(k)): from_json(v) for k, v in value["__dict__"]}
-    if "__ndarray__" in value:
-        dtype = object if value["dtype"] == "object" else np.dtype(value["dtype"])
-        values = from_json(value["__ndarray__"])
-        array = np.empty(len(values), dtype=object) if dtype is object else None
-        if array is not None:
-            array[:] = values
-            return array.reshape(value["shape"])
-        return np.asarray(values, dtype=dtype).reshape(value["shape"])
-    if "__float__" in value:
-        return float(value["__float__"])
-    if "__path__" in value:
-        return value["__path__"]
-    if "__augmenter__" in value:
-        # files written before n_test_windows existed hold the steps alone
-        return Augmenter(from_json(value["__augmenter__"]), n_test_windows=value.get("n_test_windows", N_TEST_WINDOWS))
-    if "__keras__" in value:
-        return keras.saving.deserialize_keras_object(value["__keras__"])
-    raise ValueError(f"Unknown JSON tag in {sorted(value)}.")
-
-
-def _hashable(key):
-    return tuple(key) if isinstance(key, list) else key
+    return _json.from_json(value, extension=_EXTENSION)
 
 
 # Keras models ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from .._json import from_json, to_json
 from ..validation import check_bool, check_float, check_int, check_series
 
 __all__ = ["BearingFaultClassifier"]
@@ -532,7 +533,6 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
         load : Read it back.
         """
         check_is_fitted(self, "coef_")
-        from ..estimators._serialization import to_json  # noqa: PLC0415
 
         path = os.fspath(path)
         if os.path.isdir(path):
@@ -576,7 +576,6 @@ class BearingFaultClassifier(ClassifierMixin, BaseEstimator):
         estimator : BearingFaultClassifier
             The fitted classifier.
         """
-        from ..estimators._serialization import from_json  # noqa: PLC0415
 
         path = os.fspath(path)
         if not os.path.isfile(path):
