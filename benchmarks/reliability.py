@@ -5,7 +5,7 @@ point and records what happened: the error type and the start of its message,
 or the result. The table of docs/reliability.md is written from these
 observations, so it cannot drift from the code; each case also states the
 behaviour it must have, and the script exits with status 1 when one does not.
-``tests/test_reliability_docs.py`` runs the quick cases (those that train
+``tests/reliability/test_docs.py`` runs the quick cases (those that train
 nothing) in the default suite.
 
     python benchmarks/reliability.py                       # every case; rewrite docs/reliability.md
@@ -37,7 +37,7 @@ that names the file, parameter or shape, what was expected and how to fix it
 (issue 32). The table below is written by `benchmarks/reliability.py`, which
 feeds each case to the code and records what happened; the last column says
 whether that is the behaviour the case requires. Property-based tests
-(`tests/test_reliability_properties.py`) drive the same entry points with
+(`tests/reliability/test_properties.py`) drive the same entry points with
 generated inputs.
 
 Reproduce: `python benchmarks/reliability.py` (about a minute on 2 cores;

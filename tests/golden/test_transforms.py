@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import pytest
 
-_DIR = pathlib.Path(__file__).with_name("golden")
+_DIR = pathlib.Path(__file__).parent
 
 
 def _recorder():

@@ -1,11 +1,11 @@
-"""scikit-learn's estimator checks on tiny image estimators, in the style of test_estimators_sklearn.py."""
+"""scikit-learn's estimator checks on tiny image estimators, in the style of tests/estimators/test_sklearn_checks.py."""
 
 import pytest
 
 from sigconv.estimators import DeepFeatures, ImageCNNClassifier, ImageCNNRegressor
 from sigconv.layers import GramianAngularField
 
-from test_estimators_sklearn import _checks, expected_failed_checks
+from tests.estimators.test_sklearn_checks import _checks, expected_failed_checks
 
 _TINY_PARAMS = dict(
     image_transform=GramianAngularField(image_size=4), conv_filters=(2,), dense_units=(2,), epochs=1, random_state=0

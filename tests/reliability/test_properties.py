@@ -9,7 +9,7 @@ input, never a silently shortened series.
 
 The default profile keeps each property to a few dozen examples so the file
 runs in the default suite; the tests marked ``slow`` run the same properties
-on many more (``pytest -m slow tests/test_reliability_properties.py``).
+on many more (``pytest -m slow tests/reliability/test_properties.py``).
 """
 
 import re

@@ -9,7 +9,7 @@ import pytest
 
 from sigconv.benchmark import _methods, get_method, list_methods
 
-BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
+BENCHMARKS = Path(__file__).parents[2] / "benchmarks"
 VARIANTS = {
     "resnet-none": {"augmentation": None},
     "resnet-stretch": {"augmentation": "window_slice"},

