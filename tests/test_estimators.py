@@ -266,7 +266,7 @@ def test_resnet_dilation_rates_reach_the_network(cls):
 
 def test_bad_network_parameter_names_it():
     X, y = waves()
-    with pytest.raises(ValueError, match=re.escape("`filters` must be a non-empty tuple of ints >= 1")):
+    with pytest.raises(ValueError, match=re.escape("filters must be a non-empty tuple of ints >= 1; got filters=(")):
         FCNClassifier(filters=(), kernel_sizes=(), epochs=1).fit(X, y)
 
 

@@ -21,7 +21,7 @@ Layer names, for a block called ``"net_block0"``:
 
 import keras
 
-from ._checks import (
+from ..validation import (
     check_bool,
     check_int_tuple,
     check_name,
@@ -53,12 +53,12 @@ def _check_sequence_tensor(x, block):
     shape = getattr(x, "shape", None)
     if shape is None or len(shape) != 3:
         raise ValueError(
-            f"{block} needs a channel-last sequence tensor of shape (batch, time, channels). "
-            f"Received: x with shape {shape}"
+            f"{block} needs a channel-last sequence tensor of shape (batch, time, channels); "
+            f"got x with shape {shape}."
         )
     if shape[-1] is None:
         raise ValueError(
-            f"{block} needs a known number of channels (the last axis). Received: x with shape {shape}"
+            f"{block} needs a known number of channels (the last axis); got x with shape {shape}."
         )
     return shape
 
@@ -395,9 +395,9 @@ def apply_wavenet_block(x, *, n_filters, kernel_size=2, dilation_rate=1, n_skip_
     name = check_name(name)
     if shape[-1] != n_filters:
         raise ValueError(
-            "apply_wavenet_block adds its input to a projection with `n_filters` channels, so the "
-            "input must have n_filters channels (project it first with a causal convolution). "
-            f"Received: n_filters={n_filters}, x with shape {shape}"
+            "apply_wavenet_block adds its input to a projection with n_filters channels, so the "
+            f"input must have n_filters channels; got n_filters={n_filters}, x with shape {shape}. "
+            "Project it first with a causal convolution."
         )
     conv = dict(kernel_size=kernel_size, dilation_rate=dilation_rate, padding="causal")
     filtered = keras.layers.Conv1D(n_filters, activation="tanh", name=f"{name}_filter_conv", **conv)(x)
@@ -466,8 +466,8 @@ def apply_dense_block(
     if activation_channel_factor(activation) != 1:
         raise ValueError(
             "apply_dense_block applies the activation before each convolution, so it needs an "
-            "activation that keeps the channel count (not GLU or Maxout). "
-            f"Received: activation={activation!r}"
+            "activation that keeps the channel count (not GLU or Maxout); "
+            f"got activation={activation!r}."
         )
     for i in range(n_layers):
         prefix = f"{name}_layer{i}"
