@@ -50,7 +50,7 @@ def cosine_decay(initial, epochs):
     depends on the epoch index alone, so a resumed fit (even one given more
     epochs) continues the schedule with no state to save, and the rates stay
     those the golden outputs were recorded with. Why it does not also decay
-    over ``max_time``: docs/estimators.md, "Learning-rate schedule".
+    over ``max_time``: docs/estimators.md, "Training defaults".
     """
 
     def schedule(epoch, rate):

@@ -42,10 +42,9 @@ __all__ = [
 #: Momentum of every batch normalization layer's moving mean and variance
 #: (Keras' default is 0.99, PyTorch's 0.9 in these terms). At 0.99 the moving
 #: statistics need several hundred steps to forget their initial values, so a
-#: short fit (a time budget, a few epochs, a small data set) predicted with
-#: statistics far from its own: ResNet with 20 s of training, TensorFlow,
-#: seed 0, scored 0.27 on Trace and 0.39 on SwedishLeaf at 0.99 against 1.00
-#: and 0.84 at 0.9, whose statistics follow the last ten or so batches.
+#: short fit predicted with statistics far from its own (docs/estimators.md,
+#: "Training defaults", batch normalization); at 0.9 they follow the last ten
+#: or so batches.
 BN_MOMENTUM = 0.9
 
 
