@@ -260,7 +260,9 @@ def test_resnet_dilation_rates_reach_the_network(cls):
     est = tiny(cls, n_blocks=2, dilation_rates=(1, 3), epochs=1).fit(X, y)
     rates = [layer.dilation_rate for layer in est.model_.layers if layer.name.endswith("_conv0")]
     assert rates == [(1,), (3,)]
-    with pytest.raises(ValueError, match=re.escape("`dilation_rates` must have one entry per block (n_blocks=2)")):
+    with pytest.raises(ValueError, match=re.escape(
+        "dilation_rates must have one entry per block (n_blocks=2), or be None; got dilation_rates=(2,)."
+    )):
         tiny(cls, n_blocks=2, dilation_rates=(2,)).fit(X, y)
 
 
