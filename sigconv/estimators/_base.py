@@ -146,11 +146,9 @@ class BaseDeepEstimator(
     def _default_batch_size(self, n_samples):
         """Batch size when ``batch_size=None``: 16, or ``n_samples`` if fewer.
 
-        Fawaz et al. (2019) used ``min(16, n_samples // 10)``: batches of 3
-        for 30 series. Batch normalization then trains on the statistics of
-        3 series and predicts with moving averages of them; on the smallest
-        UCR sets that cost ResNet up to 30 points (Beef: 0.43 with batches
-        of 3, 0.73 with 16, at the same 300 epochs).
+        Not Fawaz et al.'s ``min(16, n_samples // 10)``: batch normalization
+        on 3 series cost the smallest UCR sets points (docs/estimators.md,
+        "Training defaults", batch size).
         """
         return max(1, min(16, n_samples))
 

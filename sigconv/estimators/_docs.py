@@ -95,9 +95,9 @@ mixed_precision : bool, "float16" or "bfloat16", default=False
     after building. ``True`` or ``"float16"``: ``"mixed_float16"``, with a
     loss-scaling optimizer, for GPUs with float16 tensor cores.
     ``"bfloat16"``: ``"mixed_bfloat16"`` (float32's exponent range, so no
-    loss scaling), for TPUs and CPUs with bfloat16 matrix units (AMX).
-    (On an AMD EPYC with AVX512-BF16 but no AMX, TensorFlow, ResNet and
-    FCN epochs were 2 to 7 percent faster than float32: little to gain there.)
+    loss scaling), for TPUs and CPUs with bfloat16 matrix units (AMX);
+    docs/estimators.md, "Backends and devices", has its timings on a CPU
+    without AMX.
 jit_compile : bool or "auto", default="auto"
     Compile the training and prediction steps with XLA (TensorFlow, JAX)
     or ``torch.compile`` (passed to ``keras.Model.compile``), at a
@@ -105,10 +105,11 @@ jit_compile : bool or "auto", default="auto"
     backend, where uncompiled steps run op by op and are several times
     slower. On TensorFlow it compiles the fits of FCN, ResNet and WaveNet
     that run at least 1,000 training steps (``epochs`` times batches per
-    epoch; the default ``epochs=None`` gives up to 4,000): XLA made their
-    CPU epochs 16 to 27 percent shorter but their first epoch 2 to 7 s
-    longer. InceptionTime and LSTM epochs were no faster with XLA, so they
-    compile on TensorFlow only when asked; ``torch.compile`` is opt-in.
+    epoch; the default ``epochs=None`` gives up to 4,000), where XLA's
+    shorter epochs pay for its longer first one (docs/estimators.md,
+    "Backends and devices"). InceptionTime and LSTM epochs were no faster
+    with XLA, so they compile on TensorFlow only when asked;
+    ``torch.compile`` is opt-in.
 distribution : {"data_parallel"} or None, default=None
     ``"data_parallel"`` splits each batch over the local devices: on the
     JAX backend with ``keras.distribution.DataParallel``, on TensorFlow
@@ -188,13 +189,11 @@ _AUGMENTATION_DEFAULT = """ Window slicing is this
     estimator's default (``"auto"``) in fits on up to 250 series: each
     training series is cropped to a random window of 90% of it, stretched
     back to its length or kept as it is and padded, with equal odds, and
-    :meth:`predict` averages over the 9 test windows of each kind. On the
-    fifteen UCR data sets of the README's accuracy table the default
-    averages 0.929 over seeds 0 to 2, against 0.928 with windows of both
-    kinds on every set (those of 300 to 613 series included), 0.922 with
-    stretched windows only (``augmentation="window_slice"``), and 0.912 on
-    seed 0 without augmentation (``docs/augmentation.md``, "On UCR data
-    sets")."""
+    :meth:`predict` averages over the 9 test windows of each kind. It was
+    chosen on the fifteen UCR data sets of the README's accuracy table
+    against windows of both kinds on every set, stretched windows only
+    (``augmentation="window_slice"``) and no augmentation; the figures are
+    in ``docs/augmentation.md``, "On UCR data sets"."""
 
 _CLASSIFIER_TARGETS = """\
 classes_ : ndarray of shape (n_classes,)

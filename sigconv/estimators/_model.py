@@ -17,9 +17,8 @@ from ._context import dtype_policy
 __all__ = ["ModelMixin", "make_optimizer"]
 
 # Batches run per call into the backend: small networks on a CPU spend a large
-# part of a step in Python dispatch (FCN on GunPoint, TensorFlow: 4 steps per
-# execution made an epoch about a third faster). Callbacks run per epoch here.
-# Keras' PyTorch trainer accepts only 1.
+# part of a step in Python dispatch (docs/estimators.md, "Backends and devices").
+# Callbacks run per epoch here. Keras' PyTorch trainer accepts only 1.
 _STEPS_PER_EXECUTION = 16
 
 

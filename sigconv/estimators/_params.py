@@ -243,9 +243,9 @@ def _check_jit_compile(jit_compile):
     raise ValueError(f"jit_compile must be True, False or 'auto'; got jit_compile={jit_compile!r}.")
 
 
-# XLA's first TensorFlow epoch took 2 to 7 s longer on the 2-core CPU (FCN,
-# ResNet, WaveNet on GunPoint), then saved 6 to 15 ms a step: it pays for
-# itself after a few hundred steps. Below this many, a fit stays uncompiled.
+# XLA's longer first TensorFlow epoch pays for itself only after some hundred
+# steps (docs/estimators.md, "Backends and devices"). Below this many, a fit
+# stays uncompiled.
 _XLA_MIN_STEPS = 1000
 
 

@@ -76,7 +76,7 @@ class TrainingMixin:
         callbacks = [recorder, StopOnNonFiniteLoss(type(self).__name__, X, y, params["learning_rate"])]
         if params["lr_schedule"] == "cosine":
             # before the recorder, which logs the rate each epoch starts with
-            callbacks.insert(0, _callbacks.CosineDecay(params["learning_rate"], params["epochs"]))
+            callbacks.insert(0, _callbacks.cosine_decay(params["learning_rate"], params["epochs"]))
         plateau = None
         if params["lr_schedule"] == "plateau":
             plateau = _callbacks.ReduceLROnPlateau(

@@ -159,10 +159,7 @@ class DeepFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, KerasModel
         network = check_option(self.network, "network", tuple(BACKBONES))
         entries = _check_transform(self.image_transform)
         image_size = check_int(self.image_size, "image_size", min_value=1)
-        try:
-            weights = _check_weights(self.weights)
-        except (TypeError, ValueError, FileNotFoundError) as exc:
-            raise type(exc)(str(exc).replace("`weights`", "weights")) from None
+        weights = _check_weights(self.weights)
         alpha = check_float(self.alpha, "alpha", min_value=0, closed="neither")
         X = check_series(X)
         if is_ragged(X):

@@ -194,10 +194,7 @@ class _ImageCNNMixin:
         network = check_option(self.network, "network", NETWORK_NAMES)
         params["network"] = network
         params["fine_tuning"] = check_option(self.fine_tuning, "fine_tuning", FINE_TUNING)
-        try:
-            params["weights"] = _check_weights(self.weights)
-        except (TypeError, ValueError, FileNotFoundError) as exc:
-            raise type(exc)(str(exc).replace("`weights`", "weights")) from None
+        params["weights"] = _check_weights(self.weights)
         params["n_unfrozen"] = check_int(self.n_unfrozen, "n_unfrozen", min_value=1)
         params["backbone_learning_rate"] = check_float(
             self.backbone_learning_rate, "backbone_learning_rate", min_value=0, closed="neither"

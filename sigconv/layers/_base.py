@@ -13,39 +13,13 @@ channel and back to channel-last images ``(batch, height, width, n_channels
 * n_images)``, in the order of the transformers' output.
 """
 
-import contextlib
 import inspect
-import re
 
 import keras
 import numpy as np
 from keras import ops
 
 __all__ = ["BaseImageLayer"]
-
-_GOT = re.compile(r"^(?P<head>.*?); got (?P<received>.*?)\.(?: (?P<hint>.*))?$", re.S)
-
-
-def _keras_message(message):
-    """A checker message ``"<what>; got <name>=<value>. <hint>"`` in Keras's form.
-
-    Keras layers end argument errors with ``Received: <name>=<value>``; the
-    checkers of :mod:`sigconv.validation` say the same with ``got``.
-    """
-    match = _GOT.match(message)
-    if match is None:
-        return message
-    hint = f" {match['hint']}" if match["hint"] else ""
-    return f"{match['head']}.{hint} Received: {match['received']}"
-
-
-@contextlib.contextmanager
-def keras_errors():
-    """Re-raise argument errors of the checkers with Keras's ``Received: ...`` ending."""
-    try:
-        yield
-    except (ValueError, TypeError) as exc:
-        raise type(exc)(_keras_message(str(exc))) from None
 
 
 def _as_tuple(value):
@@ -83,8 +57,7 @@ class BaseImageLayer(keras.layers.Layer):
         """
         parameters = inspect.signature(type(self).__init__).parameters.values()
         args = {p.name: arguments[p.name] for p in parameters if p.name != "self" and p.kind != p.VAR_KEYWORD}
-        with keras_errors():
-            self._spec = self._spec_type.create(**args)
+        self._spec = self._spec_type.create(**args)
         self._args = args
         for key, value in args.items():
             setattr(self, key, value)
@@ -96,8 +69,7 @@ class BaseImageLayer(keras.layers.Layer):
         return self._spec.output_hw(n_timepoints)
 
     def _check_length(self, n_timepoints):
-        with keras_errors():
-            self._spec.check_length(n_timepoints)
+        self._spec.check_length(n_timepoints)
 
     def _build_constants(self, n_timepoints):
         return None
@@ -123,14 +95,14 @@ class BaseImageLayer(keras.layers.Layer):
         if len(input_shape) != 3:
             raise ValueError(
                 f"{name} expects series of shape (batch, n_timepoints, n_channels), "
-                f"channel-last. Add a channel axis to univariate series. Received: input_shape={input_shape}"
+                f"channel-last; got input_shape={input_shape}. Add a channel axis to univariate series."
             )
         n_timepoints, n_channels = input_shape[1], input_shape[2]
         if n_timepoints is None or n_channels is None:
             raise ValueError(
                 f"{name} needs the series length and channel count when it is built "
-                "(its constants depend on them): give the model a fixed input shape, "
-                f"e.g. keras.Input((n_timepoints, n_channels)). Received: input_shape={input_shape}"
+                f"(its constants depend on them); got input_shape={input_shape}. Give the model "
+                "a fixed input shape, e.g. keras.Input((n_timepoints, n_channels))."
             )
         self._check_length(int(n_timepoints))
         return int(n_timepoints), int(n_channels)

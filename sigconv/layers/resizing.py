@@ -5,7 +5,7 @@ from keras import ops
 
 from ..functional import resampling_matrix
 from ..validation import check_image_size, check_int
-from ._base import _as_tuple, keras_errors
+from ._base import _as_tuple
 
 __all__ = ["Resize"]
 
@@ -56,8 +56,7 @@ class Resize(keras.layers.Layer):
 
     def __init__(self, size, **kwargs):
         super().__init__(**kwargs)
-        with keras_errors():
-            self._size = check_image_size(size, "size", allow_none=False)
+        self._size = check_image_size(size, "size", allow_none=False)
         self.size = size
 
     def _check_shape(self, input_shape):
@@ -65,16 +64,15 @@ class Resize(keras.layers.Layer):
         if len(input_shape) not in (3, 4):
             raise ValueError(
                 "Resize expects series (batch, n_timepoints, n_channels) or images (batch, "
-                f"height, width, n_channels). Received: input_shape={input_shape}"
+                f"height, width, n_channels); got input_shape={input_shape}."
             )
         if len(input_shape) == 3:
-            with keras_errors():
-                check_int(self.size, "size", min_value=1, hint="Series have one length: pass one int.")
+            check_int(self.size, "size", min_value=1, hint="Series have one length: pass one int.")
         axes = input_shape[1 : len(input_shape) - 1]
         if any(n is None for n in axes):
             raise ValueError(
                 "Resize needs the lengths of the resized axes when it is built (its matrices "
-                f"depend on them). Received: input_shape={input_shape}"
+                f"depend on them); got input_shape={input_shape}. Give the model a fixed input shape."
             )
         return input_shape
 

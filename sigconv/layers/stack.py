@@ -55,13 +55,13 @@ class ImageStack(keras.layers.Layer):
         super().__init__(**kwargs)
         if not isinstance(layers, (list, tuple)) or not layers:
             raise ValueError(
-                f"layers must be a non-empty list of sigconv transform layers. Received: layers={layers!r}"
+                f"layers must be a non-empty list of sigconv transform layers; got layers={layers!r}."
             )
         for layer in layers:
             if not isinstance(layer, BaseImageLayer):
                 raise TypeError(
-                    "layers must hold sigconv transform layers (e.g. GramianAngularField). "
-                    f"Received: a {type(layer).__name__} in layers"
+                    "layers must hold sigconv transform layers (e.g. GramianAngularField); "
+                    f"got a {type(layer).__name__} in layers."
                 )
         self.transforms = list(layers)
 
@@ -72,8 +72,8 @@ class ImageStack(keras.layers.Layer):
             if tuple(shape[1:3]) != tuple(first[1:3]):
                 raise ValueError(
                     f"ImageStack needs images of one size: {self.transforms[0].name!r} makes "
-                    f"{first[1]}x{first[2]} images and {layer.name!r} makes {shape[1]}x{shape[2]}. "
-                    f"Give every layer the same image_size. Received: input_shape={tuple(input_shape)}"
+                    f"{first[1]}x{first[2]} images and {layer.name!r} makes {shape[1]}x{shape[2]}; "
+                    f"got input_shape={tuple(input_shape)}. Give every layer the same image_size."
                 )
         return shapes
 

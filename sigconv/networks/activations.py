@@ -16,7 +16,7 @@ times wider: ``filters`` always counts the channels *after* the activation.
 import keras
 from keras import ops
 
-from ._checks import check_positive_int
+from ..validation import check_positive_int
 
 __all__ = ["ACTIVATIONS", "GLU", "Maxout", "activation_channel_factor", "get_activation"]
 
@@ -41,7 +41,7 @@ _KERAS_ELEMENTWISE = ("elu", "gelu", "linear", "relu", "selu", "sigmoid", "swish
 def _check_axis(axis):
     if isinstance(axis, bool) or not isinstance(axis, int) or axis == 0:
         raise ValueError(
-            f"`axis` must be a nonzero int (axis 0 is the batch axis). Received: axis={axis!r}"
+            f"axis must be a nonzero int (axis 0 is the batch axis); got axis={axis!r}."
         )
     return axis
 
@@ -50,14 +50,14 @@ def _static_size(input_shape, axis, layer):
     rank = len(input_shape)
     if not -rank <= axis < rank:
         raise ValueError(
-            f"`axis` is out of range for an input of rank {rank} in layer {layer.name!r}. "
-            f"Received: axis={axis}, input_shape={tuple(input_shape)}"
+            f"axis is out of range for an input of rank {rank} in layer {layer.name!r}; "
+            f"got axis={axis}, input_shape={tuple(input_shape)}."
         )
     size = input_shape[axis]
     if size is None:
         raise ValueError(
-            f"Layer {layer.name!r} needs a known size on axis {axis}. "
-            f"Received: input_shape={tuple(input_shape)}"
+            f"Layer {layer.name!r} needs a known size on axis {axis}; "
+            f"got input_shape={tuple(input_shape)}."
         )
     return size
 
@@ -103,7 +103,7 @@ class GLU(keras.layers.Layer):
         if size % 2:
             raise ValueError(
                 f"GLU layer {self.name!r} splits axis {self.axis} in two halves, so its size must "
-                f"be even. Received: input_shape={tuple(input_shape)}"
+                f"be even; got input_shape={tuple(input_shape)}."
             )
         self.built = True
 
@@ -169,7 +169,7 @@ class Maxout(keras.layers.Layer):
         if size % self.n_pieces:
             raise ValueError(
                 f"Maxout layer {self.name!r} needs the size of axis {self.axis} to be a multiple "
-                f"of n_pieces={self.n_pieces}. Received: input_shape={tuple(input_shape)}"
+                f"of n_pieces={self.n_pieces}; got input_shape={tuple(input_shape)}."
             )
         self.built = True
 
@@ -197,8 +197,8 @@ def _check_activation(activation, name="activation"):
         return activation
     shown = ", ".join(repr(option) for option in ACTIVATIONS)
     raise ValueError(
-        f"`{name}` must be one of {{{shown}}} or a keras.layers.Layer instance (a template, "
-        f"e.g. keras.layers.LeakyReLU(negative_slope=0.1)). Received: {name}={activation!r}"
+        f"{name} must be one of {{{shown}}} or a keras.layers.Layer instance (a template, "
+        f"e.g. keras.layers.LeakyReLU(negative_slope=0.1)); got {name}={activation!r}."
     )
 
 
@@ -289,7 +289,7 @@ def activation_channel_factor(activation):
             raise ValueError(
                 "Network builders apply activations on the channel axis (-1); a "
                 f"{type(layer).__name__} template on another axis would reduce a different "
-                f"axis. Received: activation={type(layer).__name__}(axis={layer.axis})"
+                f"axis; got activation={type(layer).__name__}(axis={layer.axis})."
             )
         return 2 if isinstance(layer, GLU) else layer.n_pieces
     return 1

@@ -41,7 +41,7 @@ import types
 import keras
 from keras import ops
 
-from ._checks import check_positive_int
+from ..validation import check_option, check_positive_int
 from .efficientnet_lite import LITE_VARIANTS, build_efficientnet_lite, keras_cache_dir, lite_imagenet_weights
 
 __all__ = ["BACKBONES", "BackbonePreprocessing", "backbone_blocks", "build_backbone"]
@@ -108,10 +108,7 @@ _OFFLINE_ALTERNATIVE = "efficientnet_lite0"
 
 
 def _check_backbone_name(backbone):
-    if not isinstance(backbone, str) or backbone not in BACKBONES:
-        valid = ", ".join(repr(key) for key in BACKBONES)
-        raise ValueError(f"Unknown backbone. Valid names: {valid}. Received: backbone={backbone!r}")
-    return backbone
+    return check_option(backbone, "backbone", tuple(BACKBONES))
 
 
 @keras.saving.register_keras_serializable(package="sigconv")
@@ -159,16 +156,15 @@ class BackbonePreprocessing(keras.layers.Layer):
 
     def __init__(self, mode, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(mode, str) or mode not in ("tf", "caffe", "none"):
-            raise ValueError(f"`mode` must be one of {{'tf', 'caffe', 'none'}}. Received: mode={mode!r}")
+        check_option(mode, "mode", ("tf", "caffe", "none"))
         self.mode = mode
 
     def build(self, input_shape):
         if len(input_shape) != 4 or input_shape[-1] not in (1, 3):
             raise ValueError(
-                "BackbonePreprocessing expects images (batch, height, width, 1 or 3 channels); map "
-                "other channel counts to 3 first (e.g. a 1x1 Conv2D). Received: "
-                f"input_shape={tuple(input_shape)}"
+                "BackbonePreprocessing expects images (batch, height, width, 1 or 3 channels); "
+                f"got input_shape={tuple(input_shape)}. Map other channel counts to 3 first (e.g. "
+                "a 1x1 Conv2D)."
             )
         self.built = True
 
@@ -236,19 +232,19 @@ def _check_weights(weights):
         return weights
     if not isinstance(weights, (str, os.PathLike)):
         raise TypeError(
-            "`weights` must be None, 'imagenet' or the path of a .weights.h5 file of the backbone. "
-            f"Received: weights={weights!r}"
+            "weights must be None, 'imagenet' or the path of a .weights.h5 file of the backbone; "
+            f"got weights={weights!r}."
         )
     path = os.fspath(weights)
     if not path.endswith(".weights.h5"):
         raise ValueError(
-            "`weights` must be None, 'imagenet' or the path of a .weights.h5 file (as written by "
-            f"model.save_weights) of the backbone. Received: weights={path!r}"
+            "weights must be None, 'imagenet' or the path of a .weights.h5 file (as written by "
+            f"model.save_weights) of the backbone; got weights={path!r}."
         )
     if not os.path.isfile(path):
         raise FileNotFoundError(
-            f"`weights` must be None, 'imagenet' or the path of an existing .weights.h5 file; "
-            f"{path!r} does not exist. Received: weights={path!r}"
+            "weights must be None, 'imagenet' or the path of an existing .weights.h5 file; "
+            f"got weights={path!r}, which does not exist."
         )
     return path
 
@@ -291,11 +287,10 @@ def _load_weights_file(model, weights, backbone, alpha):
         described = f"{backbone} (alpha={alpha})" if backbone == "mobilenet_v2" else backbone
         reason = " ".join(str(exc).split())[:200]
         raise ValueError(
-            f"`weights` file {weights!r} does not hold the weights of {described} "
+            f"weights={weights!r} does not hold the weights of {described} "
             f"({type(exc).__name__}: {reason}). Pass a file written by "
             f"build_backbone({backbone!r}, ...).save_weights(path)"
-            f"{' with the same alpha' if backbone == 'mobilenet_v2' else ''}. "
-            f"Received: weights={weights!r}"
+            f"{' with the same alpha' if backbone == 'mobilenet_v2' else ''}."
         ) from None
 
 
@@ -392,24 +387,27 @@ def build_backbone(backbone, height, width, *, weights=None, alpha=1.0, include_
     width = check_positive_int(width, "width")
     if min(height, width) < spec["min_size"]:
         raise ValueError(
-            f"{backbone} needs images of at least {spec['min_size']}x{spec['min_size']} pixels. "
-            "Resize the images first (e.g. with sigconv.layers.Resize). "
-            f"Received: height={height}, width={width}"
+            f"{backbone} needs images of at least {spec['min_size']}x{spec['min_size']} pixels; "
+            f"got height={height}, width={width}. Resize the images first (e.g. with "
+            "sigconv.layers.Resize)."
         )
     weights = _check_weights(weights)
     if not isinstance(include_top, bool):
-        raise TypeError(f"`include_top` must be a bool. Received: include_top={include_top!r}")
+        raise TypeError(f"include_top must be a bool; got include_top={include_top!r}.")
     if include_top and backbone not in LITE_VARIANTS:
         raise ValueError(
-            f"`include_top=True` (the ImageNet classifier) is available for {sorted(LITE_VARIANTS)}; "
-            f"for {backbone} use keras.applications.{spec['application']} directly. "
-            f"Received: backbone={backbone!r}, include_top=True"
+            f"include_top=True (the ImageNet classifier) is available for {sorted(LITE_VARIANTS)}; "
+            f"got backbone={backbone!r}, include_top=True. For {backbone} use "
+            f"keras.applications.{spec['application']} directly."
         )
     kwargs = {}
     if backbone == "mobilenet_v2":
         kwargs["alpha"] = alpha
     elif alpha != 1.0:
-        raise ValueError(f"`alpha` is MobileNetV2's width multiplier; {backbone} takes none. Received: alpha={alpha!r}")
+        raise ValueError(
+            f"alpha is MobileNetV2's width multiplier and {backbone} takes none; got alpha={alpha!r}. "
+            "Use alpha=1.0."
+        )
     if backbone in LITE_VARIANTS:
         return _build_lite(backbone, height, width, weights, include_top, inputs)
     application = getattr(keras.applications, spec["application"])

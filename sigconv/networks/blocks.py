@@ -21,7 +21,7 @@ Layer names, for a block called ``"net_block0"``:
 
 import keras
 
-from ._checks import (
+from ..validation import (
     check_bool,
     check_int_tuple,
     check_name,
@@ -42,8 +42,9 @@ __all__ = [
 #: Momentum of every batch normalization layer's moving mean and variance
 #: (Keras' default is 0.99, PyTorch's 0.9 in these terms). At 0.99 the moving
 #: statistics need several hundred steps to forget their initial values, so a
-#: short fit predicts with statistics far from its own; the measurement is in
-#: docs/estimators.md ("Training defaults", batch normalization).
+#: short fit predicted with statistics far from its own (docs/estimators.md,
+#: "Training defaults", batch normalization); at 0.9 they follow the last ten
+#: or so batches.
 BN_MOMENTUM = 0.9
 
 
@@ -51,12 +52,12 @@ def _check_sequence_tensor(x, block):
     shape = getattr(x, "shape", None)
     if shape is None or len(shape) != 3:
         raise ValueError(
-            f"{block} needs a channel-last sequence tensor of shape (batch, time, channels). "
-            f"Received: x with shape {shape}"
+            f"{block} needs a channel-last sequence tensor of shape (batch, time, channels); "
+            f"got x with shape {shape}."
         )
     if shape[-1] is None:
         raise ValueError(
-            f"{block} needs a known number of channels (the last axis). Received: x with shape {shape}"
+            f"{block} needs a known number of channels (the last axis); got x with shape {shape}."
         )
     return shape
 
@@ -393,9 +394,9 @@ def apply_wavenet_block(x, *, n_filters, kernel_size=2, dilation_rate=1, n_skip_
     name = check_name(name)
     if shape[-1] != n_filters:
         raise ValueError(
-            "apply_wavenet_block adds its input to a projection with `n_filters` channels, so the "
-            "input must have n_filters channels (project it first with a causal convolution). "
-            f"Received: n_filters={n_filters}, x with shape {shape}"
+            "apply_wavenet_block adds its input to a projection with n_filters channels, so the "
+            f"input must have n_filters channels; got n_filters={n_filters}, x with shape {shape}. "
+            "Project it first with a causal convolution."
         )
     conv = dict(kernel_size=kernel_size, dilation_rate=dilation_rate, padding="causal")
     filtered = keras.layers.Conv1D(n_filters, activation="tanh", name=f"{name}_filter_conv", **conv)(x)
@@ -464,8 +465,8 @@ def apply_dense_block(
     if activation_channel_factor(activation) != 1:
         raise ValueError(
             "apply_dense_block applies the activation before each convolution, so it needs an "
-            "activation that keeps the channel count (not GLU or Maxout). "
-            f"Received: activation={activation!r}"
+            "activation that keeps the channel count (not GLU or Maxout); "
+            f"got activation={activation!r}."
         )
     for i in range(n_layers):
         prefix = f"{name}_layer{i}"

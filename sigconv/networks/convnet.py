@@ -2,7 +2,7 @@
 
 import keras
 
-from ._checks import (
+from ..validation import (
     check_input_shape,
     check_int_tuple,
     check_name,
@@ -91,15 +91,15 @@ def build_convnet(
     if n_timepoints is None and dense_units:
         raise ValueError(
             "build_convnet flattens the feature map before the dense layers, which needs a fixed "
-            "`n_timepoints`. Give n_timepoints, or set dense_units=() to keep the time axis. "
-            f"Received: n_timepoints=None, dense_units={dense_units!r}"
+            f"n_timepoints; got n_timepoints=None, dense_units={dense_units!r}. Give n_timepoints, "
+            "or set dense_units=() to keep the time axis."
         )
     min_length = pool_size ** len(conv_filters)
     if n_timepoints is not None and n_timepoints < min_length:
         raise ValueError(
             f"build_convnet pools {len(conv_filters)} times by pool_size={pool_size}, so "
-            f"`n_timepoints` must be >= pool_size ** len(conv_filters) = {min_length}. Use fewer "
-            f"convolutions or a smaller pool_size. Received: n_timepoints={n_timepoints}"
+            f"n_timepoints must be >= pool_size ** len(conv_filters) = {min_length}; got "
+            f"n_timepoints={n_timepoints}. Use fewer convolutions or a smaller pool_size."
         )
 
     inputs = keras.Input((n_timepoints, n_channels), name=f"{name}_input")
@@ -188,8 +188,8 @@ def build_image_convnet(
         raise ValueError(
             f"build_image_convnet pools {len(conv_filters)} times by pool_size={pool_size}, so "
             f"images must be at least pool_size ** len(conv_filters) = {min_size} pixels high and "
-            "wide. Use larger images, fewer convolutions or a smaller pool_size. "
-            f"Received: height={height}, width={width}"
+            f"wide; got height={height}, width={width}. Use larger images, fewer convolutions or "
+            "a smaller pool_size."
         )
 
     inputs = keras.Input((height, width, n_channels), name=f"{name}_input")

@@ -45,7 +45,7 @@ import tempfile
 import keras
 import numpy as np
 
-from ._checks import check_positive_int
+from ..validation import check_positive_int
 from ._state_dict import StateDictError, read_state_dict
 
 __all__ = ["LITE_VARIANTS", "build_efficientnet_lite", "keras_cache_dir", "lite_imagenet_weights"]
@@ -113,8 +113,8 @@ def _same_padding(size, kernel, stride):
     """TensorFlow's "same" padding of one axis: (before, after), the odd pixel after."""
     if size is None:
         raise ValueError(
-            "EfficientNet-Lite pads its strided convolutions for a known image size; "
-            f"build it for a fixed height and width. Received: size={size}"
+            f"EfficientNet-Lite pads its strided convolutions for a known image size; got size={size}. "
+            "Build it for a fixed height and width."
         )
     total = max((math.ceil(size / stride) - 1) * stride + kernel - size, 0)
     return total // 2, total - total // 2
@@ -210,7 +210,7 @@ def build_efficientnet_lite(variant, height, width, *, include_top=False, inputs
     (None, 2, 2, 1280)
     """
     if variant not in LITE_VARIANTS:
-        raise ValueError(f"variant must be one of {sorted(LITE_VARIANTS)}. Received: variant={variant!r}")
+        raise ValueError(f"variant must be one of {sorted(LITE_VARIANTS)}; got variant={variant!r}.")
     spec = LITE_VARIANTS[variant]
     size = (check_positive_int(height, "height"), check_positive_int(width, "width"))
     # a model on an inner tensor of a graph starts at that graph's inputs (as keras.applications')

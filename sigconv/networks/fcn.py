@@ -2,7 +2,7 @@
 
 import keras
 
-from ._checks import check_input_shape, check_int_tuple, check_name, check_same_length
+from ..validation import check_input_shape, check_int_tuple, check_name, check_same_length
 from .activations import _check_activation
 from .blocks import apply_conv_block
 

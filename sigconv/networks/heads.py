@@ -9,7 +9,7 @@ reachable by layer name, e.g. for class activation maps.
 import keras
 from keras import ops
 
-from ._checks import check_name, check_option, check_positive_int, check_rate
+from ..validation import check_name, check_option, check_positive_int, check_rate
 
 __all__ = [
     "MaskedGlobalMaxPooling1D",
@@ -66,14 +66,14 @@ class MaskedGlobalMaxPooling1D(keras.layers.Layer):
 def _check_backbone(backbone, head):
     if not isinstance(backbone, keras.Model):
         raise TypeError(
-            f"{head} needs a keras.Model backbone (e.g. from sigconv.networks.build_network). "
-            f"Received: backbone={backbone!r}"
+            f"{head} needs a keras.Model backbone (e.g. from sigconv.networks.build_network); "
+            f"got backbone={backbone!r}."
         )
     outputs = backbone.outputs
     if len(outputs) != 1:
         raise ValueError(
-            f"{head} needs a backbone with a single output. Received: a backbone with "
-            f"{len(outputs)} outputs"
+            f"{head} needs a backbone with a single output; got a backbone with "
+            f"{len(outputs)} outputs."
         )
     return outputs[0]
 
@@ -86,8 +86,8 @@ def _pool(x, *, pooling, dropout, name, head):
             x = MaskedGlobalMaxPooling1D(name=f"{name}_pool")(x)
     elif len(x.shape) != 2:
         raise ValueError(
-            f"{head} needs a backbone output of shape (batch, time, channels) or (batch, features). "
-            f"Received: a backbone output of shape {x.shape}"
+            f"{head} needs a backbone output of shape (batch, time, channels) or (batch, features); "
+            f"got a backbone output of shape {x.shape}."
         )
     if dropout > 0:
         x = keras.layers.Dropout(dropout, name=f"{name}_dropout")(x)
@@ -141,8 +141,8 @@ def add_classification_head(backbone, n_classes, *, pooling="avg", dropout=0.0, 
     n_classes = check_positive_int(n_classes, "n_classes")
     if n_classes < 2:
         raise ValueError(
-            "`n_classes` must be an int >= 2 (binary problems use a two-class softmax). "
-            f"Received: n_classes={n_classes}"
+            f"n_classes must be an int >= 2; got n_classes={n_classes}. Binary problems use a "
+            "two-class softmax."
         )
     pooling = check_option(pooling, "pooling", POOLINGS)
     dropout = check_rate(dropout, "dropout")
@@ -234,8 +234,8 @@ def add_forecasting_head(backbone, n_outputs, *, name=None):
     if len(x.shape) != 3:
         raise ValueError(
             "add_forecasting_head needs a backbone output with a time axis, of shape "
-            "(batch, time, channels) (for an LSTM, build it with return_sequences=True). "
-            f"Received: a backbone output of shape {x.shape}"
+            f"(batch, time, channels); got a backbone output of shape {x.shape}. For an LSTM, "
+            "build it with return_sequences=True."
         )
     outputs = keras.layers.Dense(n_outputs, name=f"{name}_dense")(x)
     return keras.Model(backbone.input, outputs, name=name)

@@ -2,7 +2,7 @@
 
 import keras
 
-from ._checks import check_bool, check_input_shape, check_int_tuple, check_name, check_positive_int
+from ..validation import check_bool, check_input_shape, check_int_tuple, check_name, check_positive_int
 from .blocks import _shortcut, apply_inception_module
 
 __all__ = ["build_inception_time"]

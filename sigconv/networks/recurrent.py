@@ -5,7 +5,7 @@ import numbers
 import keras
 import numpy as np
 
-from ._checks import check_bool, check_input_shape, check_int_tuple, check_name, check_rate
+from ..validation import check_bool, check_input_shape, check_int_tuple, check_name, check_rate
 
 __all__ = ["build_lstm"]
 
@@ -85,13 +85,13 @@ def build_lstm(
     if mask_value is not None:
         if isinstance(mask_value, (bool, np.bool_)) or not isinstance(mask_value, numbers.Real):
             raise TypeError(
-                "`mask_value` must be a number (the value of padded steps) or None. "
-                f"Received: mask_value={mask_value!r}"
+                "mask_value must be a number (the value of padded steps) or None; "
+                f"got mask_value={mask_value!r}."
             )
         if not np.isfinite(mask_value):
             raise ValueError(
-                "`mask_value` must be a finite number: padded steps are compared with ==, and "
-                f"NaN never compares equal. Received: mask_value={mask_value!r}"
+                f"mask_value must be a finite number; got mask_value={mask_value!r}. Padded steps "
+                "are compared with ==, and NaN never compares equal."
             )
         mask_value = float(mask_value)
     return_sequences = check_bool(return_sequences, "return_sequences")

@@ -9,6 +9,7 @@ parameters with their defaults.
 import inspect
 import types
 
+from ..validation import check_option
 from .convnet import build_convnet
 from .fcn import build_fcn
 from .inception_time import build_inception_time
@@ -32,10 +33,7 @@ NETWORKS = types.MappingProxyType(
 
 
 def _builder(network):
-    if not isinstance(network, str) or network not in NETWORKS:
-        valid = ", ".join(repr(key) for key in NETWORKS)
-        raise ValueError(f"Unknown network. Valid names: {valid}. Received: network={network!r}")
-    return NETWORKS[network]
+    return NETWORKS[check_option(network, "network", tuple(NETWORKS))]
 
 
 def get_network_params(network):
@@ -103,7 +101,7 @@ def build_network(network, n_timepoints, n_channels, /, **params):
     if unknown:
         shown = ", ".join(repr(key) for key in unknown)
         raise ValueError(
-            f"{builder.__name__} has no parameter {shown}. Valid parameters: "
-            f"{', '.join(repr(key) for key in valid)}. Received: params={params!r}"
+            f"{builder.__name__} has no parameter {shown}; got params={params!r}. Valid "
+            f"parameters: {', '.join(repr(key) for key in valid)}."
         )
     return builder(n_timepoints, n_channels, **params)

@@ -2,7 +2,7 @@
 
 import keras
 
-from ._checks import check_input_shape, check_int_tuple, check_name, check_positive_int
+from ..validation import check_input_shape, check_int_tuple, check_name, check_positive_int
 from .activations import _check_activation
 from .blocks import apply_residual_block
 
@@ -84,8 +84,8 @@ def build_resnet(
     dilation_rates = check_int_tuple(dilation_rates, "dilation_rates")
     if len(dilation_rates) != n_blocks:
         raise ValueError(
-            f"`dilation_rates` must have one entry per block (n_blocks={n_blocks}), or be None. "
-            f"Received: dilation_rates={dilation_rates!r}"
+            f"dilation_rates must have one entry per block (n_blocks={n_blocks}), or be None; "
+            f"got dilation_rates={dilation_rates!r}."
         )
     activation = _check_activation(activation)
     name = check_name(name)

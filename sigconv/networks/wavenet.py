@@ -2,7 +2,7 @@
 
 import keras
 
-from ._checks import check_input_shape, check_name, check_positive_int
+from ..validation import check_input_shape, check_name, check_positive_int
 from .blocks import apply_wavenet_block
 
 __all__ = ["build_wavenet", "wavenet_receptive_field"]

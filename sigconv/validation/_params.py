@@ -4,14 +4,28 @@ They raise the built-in :class:`ValueError` (bad value) and
 :class:`TypeError` (bad type), as scikit-learn does for parameters.
 
 Messages follow one pattern: which parameter, what was expected, what was
-received, e.g. ``n_fft must be an int >= 2; got n_fft=1.``
+received, then how to fix it where a hint helps, e.g. ``n_fft must be an
+int >= 2; got n_fft=1.`` The transformers, layers, network builders and
+estimators all check their parameters with these.
 """
 
 import numbers
 
 import numpy as np
 
-__all__ = ["check_int", "check_float", "check_option", "check_image_size", "check_bool"]
+__all__ = [
+    "check_bool",
+    "check_float",
+    "check_image_size",
+    "check_input_shape",
+    "check_int",
+    "check_int_tuple",
+    "check_name",
+    "check_option",
+    "check_positive_int",
+    "check_rate",
+    "check_same_length",
+]
 
 
 def _describe(value):
@@ -48,6 +62,11 @@ def check_int(value, name, *, min_value=None, max_value=None, allow_none=False, 
     return int(value)
 
 
+def check_positive_int(value, name, *, allow_none=False, hint=""):
+    """Check that ``value`` is an int >= 1 (or None where allowed); return it as int."""
+    return check_int(value, name, min_value=1, allow_none=allow_none, hint=hint)
+
+
 def check_float(
     value, name, *, min_value=None, max_value=None, closed="both", allow_none=False, hint=""
 ):
@@ -64,6 +83,11 @@ def check_float(
     if not (np.isfinite(value) and low_ok and high_ok):
         raise ValueError(f"{text}; got {name}={value}.{hint and ' ' + hint}")
     return value
+
+
+def check_rate(value, name):
+    """Check that ``value`` is a dropout rate, a number in ``[0, 1)``; return it as float."""
+    return check_float(value, name, min_value=0, max_value=1, closed="left")
 
 
 def check_bool(value, name):
@@ -107,3 +131,46 @@ def check_image_size(value, name="image_size", *, allow_none=True):
                 raise ValueError(message)
             return (int(value[0]), int(value[1]))
     raise TypeError(message)
+
+
+def check_int_tuple(value, name, *, allow_empty=False, min_value=1):
+    """Check a list or tuple of ints >= ``min_value`` (one entry per layer); return a tuple."""
+    expected = f"{'a' if allow_empty else 'a non-empty'} tuple of ints >= {min_value}"
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(
+            f"{name} must be {expected}; got {name}={value!r}. Give one entry per layer "
+            "(write (8,) for a single layer)."
+        )
+    if not allow_empty and len(value) == 0:
+        raise ValueError(f"{name} must be {expected}; got {name}={value!r}.")
+    for item in value:
+        if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Integral):
+            raise TypeError(f"{name} must be {expected}; got {name}={value!r}.")
+        if item < min_value:
+            raise ValueError(f"{name} must be {expected}; got {name}={value!r}.")
+    return tuple(int(item) for item in value)
+
+
+def check_same_length(first, first_name, second, second_name):
+    """Check that two per-layer tuples have one entry per layer each."""
+    if len(first) != len(second):
+        raise ValueError(
+            f"{first_name} and {second_name} must have the same length (one entry per layer); "
+            f"got {first_name}={first!r} (length {len(first)}), "
+            f"{second_name}={second!r} (length {len(second)})."
+        )
+
+
+def check_name(value, name="name"):
+    """Check a model or layer name: a non-empty string."""
+    if not isinstance(value, str) or not value:
+        raise TypeError(f"{name} must be a non-empty string; got {name}={value!r}.")
+    return value
+
+
+def check_input_shape(n_timepoints, n_channels):
+    """Check the ``(n_timepoints, n_channels)`` input of a network builder."""
+    n_timepoints = check_positive_int(
+        n_timepoints, "n_timepoints", allow_none=True, hint="Use None for variable-length series."
+    )
+    return n_timepoints, check_positive_int(n_channels, "n_channels")

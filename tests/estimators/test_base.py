@@ -260,13 +260,15 @@ def test_resnet_dilation_rates_reach_the_network(cls):
     est = tiny(cls, n_blocks=2, dilation_rates=(1, 3), epochs=1).fit(X, y)
     rates = [layer.dilation_rate for layer in est.model_.layers if layer.name.endswith("_conv0")]
     assert rates == [(1,), (3,)]
-    with pytest.raises(ValueError, match=re.escape("`dilation_rates` must have one entry per block (n_blocks=2)")):
+    with pytest.raises(ValueError, match=re.escape(
+        "dilation_rates must have one entry per block (n_blocks=2), or be None; got dilation_rates=(2,)."
+    )):
         tiny(cls, n_blocks=2, dilation_rates=(2,)).fit(X, y)
 
 
 def test_bad_network_parameter_names_it():
     X, y = waves()
-    with pytest.raises(ValueError, match=re.escape("`filters` must be a non-empty tuple of ints >= 1")):
+    with pytest.raises(ValueError, match=re.escape("filters must be a non-empty tuple of ints >= 1; got filters=(")):
         FCNClassifier(filters=(), kernel_sizes=(), epochs=1).fit(X, y)
 
 
@@ -600,6 +602,55 @@ def test_reduce_lr_on_plateau_state_survives_a_restart():
     resumed.on_train_begin()
     resumed.on_epoch_end(2, {"loss": 1.0})  # third epoch without improvement
     assert float(model.optimizer.learning_rate) == pytest.approx(5e-4)
+
+
+def test_validation_monitor_does_what_keras_early_stopping_does_not():
+    """The reasons ValidationMonitor is not keras.callbacks.EarlyStopping, each shown."""
+    from sigconv.estimators._callbacks import ValidationMonitor
+
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    losses = [float("nan"), 2.0, 1.0, 3.0]
+    keras_stopping = keras.callbacks.EarlyStopping(patience=2, restore_best_weights=True)
+    monitor = ValidationMonitor(patience=2)
+    for callback in (keras_stopping, monitor):
+        callback.set_model(model)
+        callback.on_train_begin()
+        for epoch, loss in enumerate(losses):
+            callback.on_epoch_end(epoch, {"val_loss": loss})
+    # Keras takes the NaN of the first epoch as the best for good and stops after two more.
+    assert keras_stopping.best_epoch == 0 and model.stop_training
+    assert monitor.best_epoch == 2 and monitor.best == 1.0 and not monitor.stopped
+    # A resumed fit keeps the state: Keras' on_train_begin resets it.
+    resumed = ValidationMonitor(patience=2, state=ValidationMonitor.decode_state(monitor.state()))
+    resumed.set_model(model)
+    resumed.on_train_begin()
+    resumed.on_epoch_end(4, {"val_loss": 4.0})  # second epoch in a row without improvement
+    assert resumed.stopped and resumed.best == 1.0
+    # Without patience it never stops.
+    endless = ValidationMonitor(patience=None)
+    endless.set_model(model)
+    model.stop_training = False
+    for epoch, loss in enumerate([1.0] + [2.0] * 20):
+        endless.on_epoch_end(epoch, {"val_loss": loss})
+    assert not endless.stopped and not model.stop_training
+
+
+def test_recorder_is_the_history_fit_returns(monkeypatch):
+    from sigconv.estimators import _callbacks
+
+    returned = {}
+    original = keras.Model.fit
+
+    def spy(model, *args, **kwargs):
+        returned["history"] = original(model, *args, **kwargs)
+        return returned["history"]
+
+    monkeypatch.setattr(keras.Model, "fit", spy)
+    X, y = waves()
+    clf = tiny(FCNClassifier, epochs=2).fit(X, y)
+    assert isinstance(returned["history"], _callbacks.Recorder)
+    assert returned["history"].history is clf.history_
+    assert all(type(value) is float for values in clf.history_.values() for value in values)
 
 
 def test_learning_rate_schedule_in_history():

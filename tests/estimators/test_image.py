@@ -361,13 +361,13 @@ _TRANSFORM_EXPECTED = (
             dict(network="vgg16", weights="vgg16.h5"),
             ValueError,
             "weights must be None, 'imagenet' or the path of a .weights.h5 file (as written by "
-            "model.save_weights) of the backbone. Received: weights='vgg16.h5'",
+            "model.save_weights) of the backbone; got weights='vgg16.h5'.",
         ),
         (
             dict(network="vgg16", weights="missing.weights.h5"),
             FileNotFoundError,
             "weights must be None, 'imagenet' or the path of an existing .weights.h5 file; "
-            "'missing.weights.h5' does not exist. Received: weights='missing.weights.h5'",
+            "got weights='missing.weights.h5', which does not exist.",
         ),
         (dict(image_size=0), ValueError, "image_size must be an int >= 1; got image_size=0."),
     ],
@@ -392,21 +392,20 @@ def test_mismatched_weights_file_has_a_clear_error(tmp_path):
     path = tmp_path / "small.weights.h5"
     build_backbone("mobilenet_v2", 32, 32, alpha=0.35).save_weights(path)
     with pytest.raises(ValueError, match=re.escape(
-        f"`weights` file {str(path)!r} does not hold the weights of mobilenet_v2 (alpha=0.5) ("
+        f"weights={str(path)!r} does not hold the weights of mobilenet_v2 (alpha=0.5) ("
     )):
         build_backbone("mobilenet_v2", 32, 32, alpha=0.5, weights=path)
 
 
 def test_backbone_builder_errors():
     with pytest.raises(ValueError, match=re.escape(
-        "Unknown backbone. Valid names: 'mobilenet_v2', 'efficientnet_b0', 'resnet50', 'vgg16', "
-        "'efficientnet_lite0'. "
-        "Received: backbone='mobilenet'"
+        "backbone must be one of {'mobilenet_v2', 'efficientnet_b0', 'resnet50', 'vgg16', 'efficientnet_lite0'}; "
+        "got backbone='mobilenet'."
     )):
         build_backbone("mobilenet", 32, 32)
     with pytest.raises(ValueError, match=re.escape(
-        "vgg16 needs images of at least 32x32 pixels. Resize the images first (e.g. with "
-        "sigconv.layers.Resize). Received: height=16, width=32"
+        "vgg16 needs images of at least 32x32 pixels; got height=16, width=32. Resize the images "
+        "first (e.g. with sigconv.layers.Resize)."
     )):
         build_backbone("vgg16", 16, 32)
 
@@ -435,8 +434,8 @@ def test_image_convnet_shapes_and_errors():
     assert build_image_convnet(16, 16, 1, conv_filters=(4,), dense_units=(3,)).output.shape == (None, 3)
     with pytest.raises(ValueError, match=re.escape(
         "build_image_convnet pools 3 times by pool_size=2, so images must be at least "
-        "pool_size ** len(conv_filters) = 8 pixels high and wide. Use larger images, fewer "
-        "convolutions or a smaller pool_size. Received: height=4, width=16"
+        "pool_size ** len(conv_filters) = 8 pixels high and wide; got height=4, width=16. Use "
+        "larger images, fewer convolutions or a smaller pool_size."
     )):
         build_image_convnet(4, 16, 1, conv_filters=(2, 2, 2))
 
@@ -459,7 +458,7 @@ def test_backbone_preprocessing_ranges_and_keras_round_trip(mode, tmp_path):
     expected = model.predict(images, verbose=0)
     np.testing.assert_array_equal(keras.saving.load_model(tmp_path / "m.keras").predict(images, verbose=0), expected)
     np.testing.assert_allclose(expected, out, atol=1e-5)
-    with pytest.raises(ValueError, match=re.escape("`mode` must be one of {'tf', 'caffe', 'none'}. Received: mode='torch'")):
+    with pytest.raises(ValueError, match=re.escape("mode must be one of {'tf', 'caffe', 'none'}; got mode='torch'.")):
         BackbonePreprocessing("torch")
 
 

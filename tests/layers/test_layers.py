@@ -238,24 +238,26 @@ def test_config_survives_json():
     "make, error, message",
     [
         (lambda: L.GramianAngularField(method="sum"), ValueError,
-         "method must be one of {'summation', 'difference'}. Received: method='sum'"),
+         "method must be one of {'summation', 'difference'}; got method='sum'."),
         (lambda: L.GramianAngularField(image_size=0), ValueError,
-         "image_size must be an int >= 1 or None. Gramian angular fields are square: pass one int "
-         "for both sides. Received: image_size=0"),
+         "image_size must be an int >= 1 or None; got image_size=0. Gramian angular fields are "
+         "square: pass one int for both sides."),
         (lambda: L.MarkovTransitionField(n_bins=1.5), TypeError,
-         "n_bins must be an int >= 2. Received: n_bins=1.5 (float)"),
+         "n_bins must be an int >= 2; got n_bins=1.5 (float)."),
         (lambda: L.RecurrencePlot(threshold="absolute"), ValueError,
          "threshold='absolute' needs epsilon"),
-        (lambda: L.Spectrogram(n_fft=1), ValueError, "n_fft must be an int >= 2. Received: n_fft=1"),
+        (lambda: L.Spectrogram(n_fft=1), ValueError, "n_fft must be an int >= 2; got n_fft=1."),
         (lambda: L.MFCC(n_mfcc=30, n_mels=20), ValueError,
-         "n_mfcc must be an int in [1, 20]. n_mfcc cannot exceed n_mels. Received: n_mfcc=30"),
+         "n_mfcc must be an int in [1, 20]; got n_mfcc=30. n_mfcc cannot exceed n_mels."),
         (lambda: L.MelSpectrogram(db=True, power=3.0), ValueError, "db=True needs power=2.0"),
-        (lambda: L.Resize(0), ValueError, "Received: size=0"),
-        (lambda: L.ImageStack([]), ValueError, "layers must be a non-empty list of sigconv transform layers. Received: layers=[]"),
-        (lambda: L.ImageStack([keras.layers.Dense(2)]), TypeError, "Received: a Dense in layers"),
+        (lambda: L.Resize(0), ValueError,
+         "size must be a positive int (a square image), a (height, width) pair of positive ints; got size=0."),
+        (lambda: L.ImageStack([]), ValueError, "layers must be a non-empty list of sigconv transform layers; got layers=[]."),
+        (lambda: L.ImageStack([keras.layers.Dense(2)]), TypeError,
+         "layers must hold sigconv transform layers (e.g. GramianAngularField); got a Dense in layers."),
     ],
 )
-def test_argument_errors_end_with_received(make, error, message):
+def test_argument_errors_say_what_was_received(make, error, message):
     with pytest.raises(error, match=re.escape(message)):
         make()
 
@@ -264,19 +266,19 @@ def test_argument_errors_end_with_received(make, error, message):
     "layer, shape, message",
     [
         (L.Spectrogram(n_fft=64), (2, 32, 1),
-         "n_fft must be an int in [2, n_timepoints=32]. Use a smaller n_fft or pad the series. Received: n_fft=64"),
+         "n_fft must be an int in [2, n_timepoints=32]; got n_fft=64. Use a smaller n_fft or pad the series."),
         (L.MarkovTransitionField(), (2, 1, 1),
-         "MarkovTransitionField needs series of at least 2 timepoints (a transition needs two). "
-         "Received: n_timepoints=1"),
-        (L.RecurrencePlot(dimension=3, time_delay=5), (2, 10, 1), "= 11. Lower dimension or time_delay, or set "
-         "image_size. Received: n_timepoints=10"),
+         "MarkovTransitionField needs series of at least 2 timepoints (a transition needs two); "
+         "got n_timepoints=1."),
+        (L.RecurrencePlot(dimension=3, time_delay=5), (2, 10, 1), "= 11; got n_timepoints=10. Lower dimension "
+         "or time_delay, or set image_size."),
         (L.MFCC(n_fft=32, hop_length=16, deltas=1), (2, 64, 1),
          "delta_width must be an odd int in [3, n_frames=5]"),
-        (L.GramianAngularField(), (2, 64), "Received: input_shape=(2, 64)"),
-        (L.GramianAngularField(), (2, None, 1), "Received: input_shape=(2, None, 1)"),
+        (L.GramianAngularField(), (2, 64), "channel-last; got input_shape=(2, 64). Add a channel axis"),
+        (L.GramianAngularField(), (2, None, 1), "; got input_shape=(2, None, 1). Give the model a fixed input shape"),
         (L.ImageStack([L.GramianAngularField(image_size=8), L.RecurrencePlot(image_size=9)]), (2, 30, 1),
-         "ImageStack needs images of one size"),
-        (L.Resize((4, 4)), (2, 30, 1), "Series have one length: pass one int. Received: size=(4, 4)"),
+         "makes 9x9; got input_shape=(2, 30, 1). Give every layer the same image_size."),
+        (L.Resize((4, 4)), (2, 30, 1), "size must be an int >= 1; got size=(4, 4) (tuple). Series have one length: pass one int."),
     ],
 )
 def test_input_shape_errors(layer, shape, message):

@@ -60,22 +60,22 @@ def test_maxout_inside_model_with_variable_length():
 
 
 def test_glu_refuses_odd_channels():
-    msg = "GLU layer 'g' splits axis -1 in two halves, so its size must be even. Received: input_shape=(None, 10, 5)"
+    msg = "GLU layer 'g' splits axis -1 in two halves, so its size must be even; got input_shape=(None, 10, 5)."
     with pytest.raises(ValueError, match=re.escape(msg)):
         GLU(name="g")(keras.Input((10, 5)))
 
 
 def test_maxout_refuses_indivisible_channels():
     msg = (
-        "Maxout layer 'm' needs the size of axis -1 to be a multiple of n_pieces=3. "
-        "Received: input_shape=(None, 10, 4)"
+        "Maxout layer 'm' needs the size of axis -1 to be a multiple of n_pieces=3; "
+        "got input_shape=(None, 10, 4)."
     )
     with pytest.raises(ValueError, match=re.escape(msg)):
         Maxout(n_pieces=3, name="m")(keras.Input((10, 4)))
 
 
 def test_maxout_checks_n_pieces():
-    with pytest.raises(ValueError, match=re.escape("Received: n_pieces=0")):
+    with pytest.raises(ValueError, match=re.escape("n_pieces must be an int >= 1; got n_pieces=0.")):
         Maxout(n_pieces=0)
 
 
@@ -135,14 +135,14 @@ def test_channel_factor():
 def test_channel_factor_refuses_other_axis():
     msg = (
         "Network builders apply activations on the channel axis (-1); a GLU template on another "
-        "axis would reduce a different axis. Received: activation=GLU(axis=1)"
+        "axis would reduce a different axis; got activation=GLU(axis=1)."
     )
     with pytest.raises(ValueError, match=re.escape(msg)):
         activation_channel_factor(GLU(axis=1))
 
 
 def test_unknown_activation():
-    msg = "Received: activation='rellu'"
+    msg = "or a keras.layers.Layer instance (a template, e.g. keras.layers.LeakyReLU(negative_slope=0.1)); got activation='rellu'."
     with pytest.raises(ValueError, match=re.escape(msg)) as info:
         get_activation("rellu")
     assert "'leaky_relu'" in str(info.value) and "keras.layers.Layer instance" in str(info.value)

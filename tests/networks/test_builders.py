@@ -151,7 +151,7 @@ def test_resnet_dilation_rates_widen_the_receptive_field_at_the_same_size():
         moved = np.flatnonzero(np.any(_np(model(x)) != _np(model(changed)), axis=-1)[0])
         assert len(moved) == field and moved[-1] - moved[0] == field - 1
     with pytest.raises(ValueError, match=re.escape(
-        "`dilation_rates` must have one entry per block (n_blocks=3), or be None. Received: dilation_rates=(1, 2)"
+        "dilation_rates must have one entry per block (n_blocks=3), or be None; got dilation_rates=(1, 2)."
     )):
         build_resnet(10, 1, dilation_rates=(1, 2))
 
@@ -312,8 +312,8 @@ def test_conv_block_causal_padding():
 
 def test_fcn_filters_and_kernel_sizes_lengths():
     msg = (
-        "`filters` and `kernel_sizes` must have the same length (one entry per layer). "
-        "Received: filters=(128, 256) (length 2), kernel_sizes=(8, 5, 3) (length 3)"
+        "filters and kernel_sizes must have the same length (one entry per layer); "
+        "got filters=(128, 256) (length 2), kernel_sizes=(8, 5, 3) (length 3)."
     )
     with pytest.raises(ValueError, match=re.escape(msg)):
         build_fcn(100, 1, filters=(128, 256))
@@ -325,26 +325,35 @@ def test_fcn_filters_and_kernel_sizes_lengths():
         (
             dict(n_timepoints=0),
             ValueError,
-            "`n_timepoints` must be a positive int or None. Use None for variable-length series. "
-            "Received: n_timepoints=0",
+            "n_timepoints must be an int >= 1 or None; got n_timepoints=0. "
+            "Use None for variable-length series.",
         ),
-        (dict(n_timepoints=10.0), TypeError, "Received: n_timepoints=10.0"),
-        (dict(n_channels=None), TypeError, "`n_channels` must be a positive int. Received: n_channels=None"),
+        (
+            dict(n_timepoints=10.0),
+            TypeError,
+            "n_timepoints must be an int >= 1 or None; got n_timepoints=10.0 (float). "
+            "Use None for variable-length series.",
+        ),
+        (dict(n_channels=None), TypeError, "n_channels must be an int >= 1; got n_channels=None (NoneType)."),
         (
             dict(filters=128),
             TypeError,
-            "`filters` must be a non-empty tuple of ints >= 1 (one entry per layer; write (8,) for "
-            "a single layer). Received: filters=128",
+            "filters must be a non-empty tuple of ints >= 1; got filters=128. Give one entry per "
+            "layer (write (8,) for a single layer).",
         ),
         (
             dict(filters=(), kernel_sizes=()),
             ValueError,
-            "`filters` must be a non-empty tuple of ints >= 1. Received: filters=()",
+            "filters must be a non-empty tuple of ints >= 1; got filters=().",
         ),
-        (dict(filters=(4, 0, 4)), ValueError, "Received: filters=(4, 0, 4)"),
-        (dict(filters=(4, True, 4)), TypeError, "Received: filters=(4, True, 4)"),
-        (dict(name=""), TypeError, "`name` must be a non-empty string. Received: name=''"),
-        (dict(activation="Relu"), ValueError, "Received: activation='Relu'"),
+        (dict(filters=(4, 0, 4)), ValueError, "filters must be a non-empty tuple of ints >= 1; got filters=(4, 0, 4)."),
+        (
+            dict(filters=(4, True, 4)),
+            TypeError,
+            "filters must be a non-empty tuple of ints >= 1; got filters=(4, True, 4).",
+        ),
+        (dict(name=""), TypeError, "name must be a non-empty string; got name=''."),
+        (dict(activation="Relu"), ValueError, "(negative_slope=0.1)); got activation='Relu'."),
     ],
 )
 def test_fcn_validation(kwargs, error, msg):
@@ -355,25 +364,25 @@ def test_fcn_validation(kwargs, error, msg):
 
 
 def test_builders_validate_their_own_arguments():
-    with pytest.raises(ValueError, match=re.escape("Received: n_blocks=0")):
+    with pytest.raises(ValueError, match=re.escape("n_blocks must be an int >= 1; got n_blocks=0.")):
         build_resnet(10, 1, n_blocks=0)
-    with pytest.raises(TypeError, match=re.escape("`use_residual` must be True or False. Received: use_residual=1")):
+    with pytest.raises(TypeError, match=re.escape("use_residual must be True or False; got use_residual=1 (int).")):
         build_inception_time(10, 1, use_residual=1)
-    with pytest.raises(ValueError, match=re.escape("Received: n_stacks=0")):
+    with pytest.raises(ValueError, match=re.escape("n_stacks must be an int >= 1; got n_stacks=0.")):
         build_wavenet(10, 1, n_stacks=0)
-    with pytest.raises(ValueError, match=re.escape("`dropout` must be a number in [0, 1). Received: dropout=1.0")):
+    with pytest.raises(ValueError, match=re.escape("dropout must be a number in [0, 1); got dropout=1.0.")):
         build_lstm(10, 1, dropout=1.0)
-    with pytest.raises(ValueError, match=re.escape("Received: mask_value=nan")):
+    with pytest.raises(ValueError, match=re.escape("mask_value must be a finite number; got mask_value=nan. Padded steps")):
         build_lstm(10, 1, mask_value=float("nan"))
-    with pytest.raises(TypeError, match=re.escape("Received: mask_value='0'")):
+    with pytest.raises(TypeError, match=re.escape("mask_value must be a number (the value of padded steps) or None; got mask_value='0'.")):
         build_lstm(10, 1, mask_value="0")
 
 
 def test_convnet_needs_fixed_length_to_flatten():
     msg = (
         "build_convnet flattens the feature map before the dense layers, which needs a fixed "
-        "`n_timepoints`. Give n_timepoints, or set dense_units=() to keep the time axis. "
-        "Received: n_timepoints=None, dense_units=(128,)"
+        "n_timepoints; got n_timepoints=None, dense_units=(128,). Give n_timepoints, or set "
+        "dense_units=() to keep the time axis."
     )
     with pytest.raises(ValueError, match=re.escape(msg)):
         build_convnet(None, 1)
@@ -381,9 +390,9 @@ def test_convnet_needs_fixed_length_to_flatten():
 
 def test_convnet_series_too_short_for_pooling():
     msg = (
-        "build_convnet pools 3 times by pool_size=2, so `n_timepoints` must be >= "
-        "pool_size ** len(conv_filters) = 8. Use fewer convolutions or a smaller pool_size. "
-        "Received: n_timepoints=7"
+        "build_convnet pools 3 times by pool_size=2, so n_timepoints must be >= "
+        "pool_size ** len(conv_filters) = 8; got n_timepoints=7. Use fewer convolutions or a "
+        "smaller pool_size."
     )
     with pytest.raises(ValueError, match=re.escape(msg)):
         build_convnet(7, 1, conv_filters=(2, 2, 2))
@@ -393,21 +402,24 @@ def test_convnet_series_too_short_for_pooling():
 def test_block_validation():
     x = keras.Input((10, 3))
     msg = (
-        "apply_wavenet_block adds its input to a projection with `n_filters` channels, so the input "
-        "must have n_filters channels (project it first with a causal convolution). "
-        "Received: n_filters=4, x with shape (None, 10, 3)"
+        "apply_wavenet_block adds its input to a projection with n_filters channels, so the input "
+        "must have n_filters channels; got n_filters=4, x with shape (None, 10, 3). "
+        "Project it first with a causal convolution."
     )
     with pytest.raises(ValueError, match=re.escape(msg)):
         apply_wavenet_block(x, n_filters=4, name="w")
     msg = (
         "apply_dense_block applies the activation before each convolution, so it needs an activation "
-        "that keeps the channel count (not GLU or Maxout). Received: activation='glu'"
+        "that keeps the channel count (not GLU or Maxout); got activation='glu'."
     )
     with pytest.raises(ValueError, match=re.escape(msg)):
         apply_dense_block(x, n_layers=1, growth_rate=2, activation="glu", name="d")
-    with pytest.raises(ValueError, match=re.escape("Received: x with shape (None, 3)")):
+    with pytest.raises(ValueError, match=re.escape(
+        "apply_conv_block needs a channel-last sequence tensor of shape (batch, time, channels); "
+        "got x with shape (None, 3)."
+    )):
         apply_conv_block(keras.Input((3,)), filters=2, kernel_size=3, name="c")
-    with pytest.raises(ValueError, match=re.escape("Received: padding='full'")):
+    with pytest.raises(ValueError, match=re.escape("padding must be one of {'same', 'valid', 'causal'}; got padding='full'.")):
         apply_conv_block(x, filters=2, kernel_size=3, padding="full", name="c")
 
 

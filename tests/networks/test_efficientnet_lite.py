@@ -236,28 +236,27 @@ def test_missing_extra_names_the_install(tmp_path, monkeypatch):
         (
             dict(backbone="efficientnet_lite9"),
             ValueError,
-            "Unknown backbone. Valid names: 'mobilenet_v2', 'efficientnet_b0', 'resnet50', 'vgg16', "
-            "'efficientnet_lite0'. Received: backbone='efficientnet_lite9'",
+            "backbone must be one of {'mobilenet_v2', 'efficientnet_b0', 'resnet50', 'vgg16', "
+            "'efficientnet_lite0'}; got backbone='efficientnet_lite9'.",
         ),
         (
             dict(weights=3),
             TypeError,
-            "`weights` must be None, 'imagenet' or the path of a .weights.h5 file of the backbone. "
-            "Received: weights=3",
+            "weights must be None, 'imagenet' or the path of a .weights.h5 file of the backbone; got weights=3.",
         ),
         (
             dict(height=16),
             ValueError,
-            "efficientnet_lite0 needs images of at least 32x32 pixels. Resize the images first (e.g. with "
-            "sigconv.layers.Resize). Received: height=16, width=32",
+            "efficientnet_lite0 needs images of at least 32x32 pixels; got height=16, width=32. Resize the "
+            "images first (e.g. with sigconv.layers.Resize).",
         ),
         (
             dict(backbone="vgg16", include_top=True),
             ValueError,
-            "`include_top=True` (the ImageNet classifier) is available for ['efficientnet_lite0']; for vgg16 "
-            "use keras.applications.VGG16 directly. Received: backbone='vgg16', include_top=True",
+            "include_top=True (the ImageNet classifier) is available for ['efficientnet_lite0']; got "
+            "backbone='vgg16', include_top=True. For vgg16 use keras.applications.VGG16 directly.",
         ),
-        (dict(include_top=1), TypeError, "`include_top` must be a bool. Received: include_top=1"),
+        (dict(include_top=1), TypeError, "include_top must be a bool; got include_top=1."),
     ],
 )
 def test_bad_input_is_refused(kwargs, error, message):
@@ -269,12 +268,11 @@ def test_bad_input_is_refused(kwargs, error, message):
 def test_weights_file_of_another_architecture_is_refused(tmp_path):
     path = tmp_path / "mobilenet.weights.h5"
     build_backbone("mobilenet_v2", 32, 32, alpha=0.35).save_weights(path)
-    with pytest.raises(ValueError, match=re.escape(f"`weights` file {str(path)!r} does not hold the weights of "
+    with pytest.raises(ValueError, match=re.escape(f"weights={str(path)!r} does not hold the weights of "
                                                    "efficientnet_lite0 (")) as info:
         build_backbone(LITE, 32, 32, weights=path)
     assert str(info.value).endswith(
-        "Pass a file written by build_backbone('efficientnet_lite0', ...).save_weights(path). "
-        f"Received: weights={str(path)!r}"
+        "Pass a file written by build_backbone('efficientnet_lite0', ...).save_weights(path)."
     )
 
 

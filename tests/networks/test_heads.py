@@ -110,16 +110,19 @@ def test_masked_global_max_pooling():
 
 def test_head_validation():
     backbone = _tiny_fcn()
-    msg = "`n_classes` must be an int >= 2 (binary problems use a two-class softmax). Received: n_classes=1"
+    msg = "n_classes must be an int >= 2; got n_classes=1. Binary problems use a two-class softmax."
     with pytest.raises(ValueError, match=re.escape(msg)):
         add_classification_head(backbone, 1)
-    with pytest.raises(ValueError, match=re.escape("Received: pooling='mean'")):
+    with pytest.raises(ValueError, match=re.escape("pooling must be one of {'avg', 'max'}; got pooling='mean'.")):
         add_classification_head(backbone, 2, pooling="mean")
-    with pytest.raises(TypeError, match=re.escape("Received: backbone='fcn'")):
+    with pytest.raises(TypeError, match=re.escape(
+        "add_regression_head needs a keras.Model backbone (e.g. from sigconv.networks.build_network); "
+        "got backbone='fcn'."
+    )):
         add_regression_head("fcn", 1)
     msg = (
-        "add_forecasting_head needs a backbone output with a time axis, of shape (batch, time, channels) "
-        "(for an LSTM, build it with return_sequences=True). Received: a backbone output of shape (None, 3)"
+        "add_forecasting_head needs a backbone output with a time axis, of shape (batch, time, channels); "
+        "got a backbone output of shape (None, 3). For an LSTM, build it with return_sequences=True."
     )
     with pytest.raises(ValueError, match=re.escape(msg)):
         add_forecasting_head(build_lstm(10, 1, units=(3,)), 1)
@@ -155,8 +158,8 @@ def test_build_network_passes_params():
 
 def test_build_network_unknown_name():
     msg = (
-        "Unknown network. Valid names: 'convnet', 'fcn', 'inception_time', 'lstm', 'resnet', "
-        "'wavenet'. Received: network='FCN'"
+        "network must be one of {'convnet', 'fcn', 'inception_time', 'lstm', 'resnet', "
+        "'wavenet'}; got network='FCN'."
     )
     with pytest.raises(ValueError, match=re.escape(msg)):
         build_network("FCN", 30, 1)
@@ -164,8 +167,8 @@ def test_build_network_unknown_name():
 
 def test_build_network_unknown_params():
     msg = (
-        "build_fcn has no parameter 'filter', 'n_filters'. Valid parameters: 'filters', "
-        "'kernel_sizes', 'activation', 'name'. Received: params={'filter': (2,), 'n_filters': 3}"
+        "build_fcn has no parameter 'filter', 'n_filters'; got params={'filter': (2,), 'n_filters': 3}. "
+        "Valid parameters: 'filters', 'kernel_sizes', 'activation', 'name'."
     )
     with pytest.raises(ValueError, match=re.escape(msg)):
         build_network("fcn", 30, 1, filter=(2,), n_filters=3)

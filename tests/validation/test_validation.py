@@ -12,10 +12,17 @@ from hypothesis.extra import numpy as hnp
 
 from sigconv.exceptions import SeriesTypeError, SeriesValueError
 from sigconv.validation import (
+    check_bool,
     check_float,
     check_image_size,
+    check_input_shape,
     check_int,
+    check_int_tuple,
+    check_name,
     check_option,
+    check_positive_int,
+    check_rate,
+    check_same_length,
     check_series,
     is_ragged,
     series_lengths,
@@ -182,3 +189,39 @@ def test_param_checkers():
         check_image_size(0)
     with pytest.raises(TypeError, match=re.escape("got image_size=32.0")):
         check_image_size(32.0)
+
+
+def test_network_argument_checkers():
+    """The checkers of the network builders (once in sigconv.networks) write the same style."""
+    assert check_positive_int(np.int64(4), "n_filters") == 4
+    assert check_positive_int(None, "n_skip_filters", allow_none=True) is None
+    with pytest.raises(ValueError, match=re.escape("n_filters must be an int >= 1; got n_filters=0.")):
+        check_positive_int(0, "n_filters")
+    with pytest.raises(TypeError, match=re.escape("n_filters must be an int >= 1; got n_filters=True (bool).")):
+        check_positive_int(True, "n_filters")
+    assert check_rate(0, "dropout") == 0.0
+    with pytest.raises(ValueError, match=re.escape("dropout must be a number in [0, 1); got dropout=1.0.")):
+        check_rate(1, "dropout")
+    with pytest.raises(ValueError, match=re.escape("dropout must be a number in [0, 1); got dropout=nan.")):
+        check_rate(float("nan"), "dropout")
+    with pytest.raises(TypeError, match=re.escape("dropout must be a number in [0, 1); got dropout='0.1' (str).")):
+        check_rate("0.1", "dropout")
+    assert check_bool(np.bool_(True), "use_bias") is True
+    with pytest.raises(TypeError, match=re.escape("use_bias must be True or False; got use_bias=1 (int).")):
+        check_bool(1, "use_bias")
+    assert check_int_tuple([8, np.int32(5)], "kernel_sizes") == (8, 5)
+    assert check_int_tuple((), "dense_units", allow_empty=True) == ()
+    msg = "filters must be a non-empty tuple of ints >= 1; got filters=8. Give one entry per layer (write (8,) for a single layer)."
+    with pytest.raises(TypeError, match=re.escape(msg)):
+        check_int_tuple(8, "filters")
+    with pytest.raises(ValueError, match=re.escape("dilation_rates must be a tuple of ints >= 1; got dilation_rates=(1, 0).")):
+        check_int_tuple((1, 0), "dilation_rates", allow_empty=True)
+    msg = "filters and kernel_sizes must have the same length (one entry per layer); got filters=(1,) (length 1), kernel_sizes=(3, 3) (length 2)."
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        check_same_length((1,), "filters", (3, 3), "kernel_sizes")
+    with pytest.raises(TypeError, match=re.escape("name must be a non-empty string; got name=None.")):
+        check_name(None)
+    assert check_input_shape(None, 2) == (None, 2)
+    msg = "n_timepoints must be an int >= 1 or None; got n_timepoints=-1. Use None for variable-length series."
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        check_input_shape(-1, 1)
