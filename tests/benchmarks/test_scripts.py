@@ -97,6 +97,7 @@ def test_ucr_resamples_fits_each_method_on_each_resample_and_writes_its_json(tmp
     assert "| GunPoint | 1 |" in result.stdout and "| **mean** |" in result.stdout
 
 
+@pytest.mark.slow  # about 85 s of CPU: fits Lite0 through run_benchmark
 def test_transfer_registers_its_configurations_and_writes_its_json(tmp_path):
     import json
     import subprocess

@@ -302,6 +302,7 @@ def test_keras_applications_offline_says_what_to_do(tmp_path, monkeypatch):
     )
 
 
+@pytest.mark.slow  # about 100 s of CPU: a whole fit of Lite0 at 64x64
 @needs_weights
 def test_image_classifier_fine_tunes_the_imagenet_top(classifier):
     from sigconv.estimators import DeepFeatures, ImageCNNClassifier
