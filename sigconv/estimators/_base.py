@@ -40,6 +40,7 @@ from ._params import ParamsMixin, resolve_params
 from ._serialization import estimator_class, from_json, model_from_bytes, model_to_bytes, read_estimator_file, save_estimator
 from ._targets import ClassifierTargetsMixin, RegressorTargetsMixin, TargetsMixin
 from ._training import TrainingMixin
+from ._transfer import clone_with_source, is_source
 
 __all__ = ["BaseDeepClassifier", "BaseDeepEstimator", "BaseDeepRegressor", "store_params"]
 
@@ -367,6 +368,12 @@ class BaseDeepEstimator(
             parts[index] = features
         return parts
 
+    def __sklearn_clone__(self):
+        # clone(est) would clone a fitted source estimator in ``weights`` into an unfitted one
+        if is_source(getattr(self, "weights", None)):
+            return clone_with_source(self)
+        return super().__sklearn_clone__()
+
     def save(self, path, *, overwrite=False):
         """Write the fitted estimator to one file, without pickle.
 
@@ -375,7 +382,9 @@ class BaseDeepEstimator(
         (the class name, parameters, fitted attributes such as ``classes_``
         with their dtype, and the sigconv and Keras versions). The
         ``callbacks`` parameter is not saved (callbacks are training-time
-        objects): the loaded estimator has ``callbacks=None``. The file is
+        objects): the loaded estimator has ``callbacks=None``. A ``weights``
+        that is a fitted estimator is saved as None (its weights are in the
+        model; ``estimator.json``'s ``"notes"`` says so); a path is kept. The file is
         written to a temporary file next to ``path`` and then moved into
         place.
 
