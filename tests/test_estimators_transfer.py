@@ -8,6 +8,7 @@ import keras
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
 
 from sigconv.estimators import (
     FCNClassifier,
@@ -153,6 +154,12 @@ def test_weights_of_another_type(fcn_source):
         "fitted sigconv estimator; got weights=[1] (list)."
     )):
         ImageCNNClassifier(**BACKBONE, weights=[1]).fit(X, y)
+    with pytest.raises(TypeError, match=re.escape(
+        "weights must be None, the path of a .sigconv file or a fitted sigconv estimator; got a "
+        "LogisticRegression, which has no sigconv network. Pass a fitted sigconv deep estimator "
+        "(FCNClassifier, ResNetClassifier, ...)."
+    )):
+        FCNClassifier(**TINY, weights=LogisticRegression()).fit(X, y)
 
 
 def test_weights_path_that_is_not_a_sigconv_file(tmp_path):

@@ -62,6 +62,13 @@ def check_source(estimator, weights, *, backbone=False):
             f"weights must be {accepted}; got weights={weights!r} ({type(weights).__name__}). "
             "Pass a fitted estimator, or the path of the file its save(path) wrote."
         )
+    from ._base import BaseDeepEstimator  # noqa: PLC0415  (_base imports this module)
+
+    if not isinstance(source, BaseDeepEstimator):  # another library's estimator, or DeepFeatures
+        raise TypeError(
+            f"weights must be {accepted}; got a {type(source).__name__}, which has no sigconv network. "
+            "Pass a fitted sigconv deep estimator (FCNClassifier, ResNetClassifier, ...)."
+        )
     if not hasattr(source, "model_"):
         raise ValueError(
             f"weights={type(source).__name__}(...) is not fitted: {name} starts from the trained "
