@@ -43,6 +43,7 @@ from ._training import TrainingMixin
 from ._divergence import check_input_scale
 from ._serialization import check_file_contents
 from ._target_scaling import StandardizedTargets
+from ._transfer import clone_with_source, is_source
 
 __all__ = ["BaseDeepClassifier", "BaseDeepEstimator", "BaseDeepRegressor", "store_params"]
 
@@ -368,6 +369,12 @@ class BaseDeepEstimator(
             parts[index] = features
         return parts
 
+    def __sklearn_clone__(self):
+        # clone(est) would clone a fitted source estimator in ``weights`` into an unfitted one
+        if is_source(getattr(self, "weights", None)):
+            return clone_with_source(self)
+        return super().__sklearn_clone__()
+
     def save(self, path, *, overwrite=False):
         """Write the fitted estimator to one file, without pickle.
 
@@ -376,7 +383,9 @@ class BaseDeepEstimator(
         (the class name, parameters, fitted attributes such as ``classes_``
         with their dtype, and the sigconv and Keras versions). The
         ``callbacks`` parameter is not saved (callbacks are training-time
-        objects): the loaded estimator has ``callbacks=None``. The file is
+        objects): the loaded estimator has ``callbacks=None``. A ``weights``
+        that is a fitted estimator is saved as None (its weights are in the
+        model; ``estimator.json``'s ``"notes"`` says so); a path is kept. The file is
         written to a temporary file next to ``path`` and then moved into
         place.
 

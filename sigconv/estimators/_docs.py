@@ -195,6 +195,24 @@ _AUGMENTATION_DEFAULT = """ Window slicing is this
     (``augmentation="window_slice"``) and no augmentation; the figures are
     in ``docs/augmentation.md``, "On UCR data sets"."""
 
+_WEIGHTS = """\
+weights : None, fitted sigconv estimator or path, default=None
+    Where the network starts. None: random weights. A fitted estimator of
+    the same network (classifier or regressor), or the path of the
+    ``.sigconv`` file its ``save`` wrote (read with
+    :func:`~sigconv.estimators.load`, which runs no code from the file):
+    every layer but the head takes the source's trained weights, and the
+    head is rebuilt for this fit's classes or outputs; then the whole
+    network trains. The network parameters (and ``ensemble_size``) must
+    be the source's, and the series must have its number of channels; the
+    length may differ (global pooling). Otherwise :meth:`fit` raises a
+    ValueError naming the parameter, or the layer and shapes, before any
+    training. :func:`sklearn.base.clone` keeps the same source object (not
+    an unfitted copy of it); ``save`` writes ``weights=None`` in place of
+    an estimator (its weights are already in the saved model) and keeps a
+    path as it is.
+"""
+
 _CLASSIFIER_TARGETS = """\
 classes_ : ndarray of shape (n_classes,)
     Class labels, sorted, of the type of ``y``.
@@ -232,6 +250,7 @@ def fill_doc(cls):
     cls.__doc__ = (
         cls.__doc__.replace("%(ensemble_size)s", _indent(_ENSEMBLE_SIZE.rstrip("\n")))
         .replace("%(epochs)s", _indent(_EPOCHS.rstrip("\n")))
+        .replace("%(weights)s", _indent(_WEIGHTS.rstrip("\n")))
         .replace("%(training_parameters)s", _indent(training))
         .replace("%(attributes)s", _indent(attributes))
     )

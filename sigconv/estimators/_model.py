@@ -13,6 +13,7 @@ import keras
 
 from ..networks import build_network
 from ._context import dtype_policy
+from ._transfer import check_source_channels, copy_body, head_layer_names
 
 __all__ = ["ModelMixin", "make_optimizer"]
 
@@ -38,9 +39,12 @@ class ModelMixin:
         image estimators' backbone blocks), passed to it by ``fit``.
         """
         n_members = self._n_members()
+        source = params["source"]
+        if source is not None:
+            check_source_channels(source, n_channels)
         builder_params = self._builder_params(variable_length)
         policy = dtype_policy(params["mixed_precision"]) if params["mixed_precision"] else contextlib.nullcontext()
-        members, embedding_layers = [], []
+        members, embedding_layers, head = [], [], set()
         for k in range(n_members):
             name = self._network if n_members == 1 else f"{self._network}{k}"
             with policy:
@@ -48,6 +52,7 @@ class ModelMixin:
             # The head is built outside the mixed policy: pooling, logits and softmax in float32.
             members.append(self._add_head(backbone, n_outputs))
             embedding_layers.append(backbone.layers[-1].name)
+            head |= head_layer_names(members[-1], backbone)
         if n_members == 1:
             model = members[0]
         else:
@@ -58,6 +63,9 @@ class ModelMixin:
             ]
             stacked = keras.layers.Concatenate(axis=1, name=f"{self._network}_ensemble_stack")(outputs)
             model = keras.Model(inputs, stacked, name=f"{self._network}_ensemble")
+        if source is not None:
+            # the head is rebuilt (new classes or outputs); the body starts from the source's
+            copy_body(source.model_, model, head)
         self._compile(model, params)
         return model, embedding_layers, None
 

@@ -20,6 +20,7 @@ import numpy as np
 from ..augmentation import AUGMENTATIONS, Augmenter
 from ..validation import check_float, check_int, check_option
 from ._context import check_distribution
+from ._transfer import check_source
 
 __all__ = ["FitParams", "ParamsMixin", "resolve_params"]
 
@@ -126,6 +127,10 @@ class ParamsMixin:
                 self.ensemble_size, "ensemble_size", min_value=1,
                 hint="It is the number of networks averaged (1 for a single network).",
             )
+        # last: it may load a .sigconv file and compares the source with the parameters above
+        params["source"] = check_source(
+            self, getattr(self, "weights", None), backbone=hasattr(self, "image_transform")
+        )
         return params
 
     @classmethod

@@ -126,6 +126,10 @@ def save_estimator(estimator, path, *, overwrite, fitted_attributes, version):
         )
     params = estimator.get_params(deep=False)
     params["callbacks"] = None  # training-time objects; documented in save()
+    notes = []
+    if hasattr(params.get("weights"), "get_params"):  # a source estimator: its weights are in the model
+        notes.append(f"weights was a fitted {type(params['weights']).__name__}, saved as None")
+        params["weights"] = None
     metadata = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -133,6 +137,7 @@ def save_estimator(estimator, path, *, overwrite, fitted_attributes, version):
         "keras_version": keras.version(),
         "keras_backend": keras.backend.backend(),
         "class": type(estimator).__name__,
+        "notes": notes,
         "params": {key: to_json(value, key) for key, value in params.items()},
         "fitted": {
             key: to_json(getattr(estimator, key), key)

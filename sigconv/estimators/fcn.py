@@ -29,6 +29,7 @@ class FCNClassifier(BaseDeepClassifier):
     batch_size : int or None, default=None
         None uses 16, or ``n_samples`` when there are fewer training series
         (the training part only, after any validation split).
+    %(weights)s
     %(training_parameters)s
 
     Attributes
@@ -81,6 +82,7 @@ class FCNClassifier(BaseDeepClassifier):
         ensemble_size=1,
         epochs=None,
         batch_size=None,
+        weights=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,
@@ -122,6 +124,7 @@ class FCNRegressor(BaseDeepRegressor):
     %(epochs)s
     batch_size : int or None, default=None
         None uses 16, or ``n_samples`` when there are fewer training series.
+    %(weights)s
     %(training_parameters)s
 
     Attributes
@@ -166,6 +169,7 @@ class FCNRegressor(BaseDeepRegressor):
         ensemble_size=1,
         epochs=None,
         batch_size=None,
+        weights=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,

@@ -35,6 +35,7 @@ from ..validation import check_float, check_int, check_option
 from ._base import BaseDeepClassifier, BaseDeepRegressor, store_params
 from ._context import dtype_policy
 from ._docs import fill_doc
+from ._transfer import check_source_channels, copy_body, head_layer_names
 
 __all__ = ["ImageCNNClassifier", "ImageCNNRegressor", "TRANSFORMS", "make_transform"]
 
@@ -194,7 +195,10 @@ class _ImageCNNMixin:
         network = check_option(self.network, "network", NETWORK_NAMES)
         params["network"] = network
         params["fine_tuning"] = check_option(self.fine_tuning, "fine_tuning", FINE_TUNING)
-        params["weights"] = _check_weights(self.weights)
+        if params["source"] is not None:
+            params["weights"] = None  # the network is built from random weights, then set from the source's
+        else:
+            params["weights"] = _check_weights(self.weights)
         params["n_unfrozen"] = check_int(self.n_unfrozen, "n_unfrozen", min_value=1)
         params["backbone_learning_rate"] = check_float(
             self.backbone_learning_rate, "backbone_learning_rate", min_value=0, closed="neither"
@@ -240,6 +244,8 @@ class _ImageCNNMixin:
                 "sigconv.functional.paa) or pad them before fit."
             )
         network = params["network"]
+        if params["source"] is not None:
+            check_source_channels(params["source"], n_channels)
         transform = build_transform(params["image_transform"], params["image_size"], n_timepoints)
         policy = dtype_policy(params["mixed_precision"]) if params["mixed_precision"] else None
         if network == "convnet":
@@ -264,7 +270,10 @@ class _ImageCNNMixin:
             )
         if len(x.shape) == 4:
             x = keras.layers.GlobalAveragePooling2D(name=f"{network}_pool")(x)
-        model = self._add_head(keras.Model(inputs, x, name=network), n_outputs)
+        body = keras.Model(inputs, x, name=network)
+        model = self._add_head(body, n_outputs)
+        if params["source"] is not None:
+            copy_body(params["source"].model_, model, head_layer_names(model, body))
         for layer in model.layers:
             # keras.applications' 0.99 / 0.999 leave the moving statistics of a short fit far
             # from its own (see sigconv.networks.blocks.BN_MOMENTUM); frozen BN layers never move
@@ -360,12 +369,24 @@ _IMAGE_PARAMETERS = """\
         image is scaled to 0-255 by its minimum and maximum and given the
         backbone's own ``preprocess_input`` (see
         :class:`~sigconv.networks.BackbonePreprocessing`).
-    weights : None, "imagenet" or path, default=None
+    weights : None, "imagenet", path or fitted sigconv estimator, default=None
         Initial backbone weights: None random (nothing downloaded),
         ``"imagenet"`` through ``keras.applications``' download and cache
         (``~/.keras/models``), or a ``.weights.h5`` file written by
-        ``sigconv.networks.build_backbone(network, ...).save_weights(path)``.
-        Must be None for ``network="convnet"``.
+        ``sigconv.networks.build_backbone(network, ...).save_weights(path)``;
+        these must be None for ``network="convnet"``. Or a fitted
+        ``ImageCNNClassifier`` / ``ImageCNNRegressor``, or the path of the
+        ``.sigconv`` file its ``save`` wrote (read with
+        :func:`~sigconv.estimators.load`, which runs no code): the whole
+        network but the head (channel mapping, backbone or convnet) starts
+        from the source's trained weights, the head is rebuilt for this
+        fit's classes or outputs, and ``fine_tuning`` applies as with
+        ImageNet weights. ``network``, ``image_transform``,
+        ``image_size``, ``alpha`` and the number of channels must be the
+        source's, otherwise :meth:`fit` raises before any training.
+        :func:`sklearn.base.clone` keeps the same source object; ``save``
+        writes ``weights=None`` in place of an estimator (its weights are
+        in the saved model) and keeps a path as it is.
     fine_tuning : {"frozen", "top", "full", "greedy"} or None, default=None
         Which backbone weights train. None: all of them, in one phase at
         ``learning_rate`` (the only choice for ``"convnet"``). ``"frozen"``:

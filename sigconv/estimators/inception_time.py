@@ -60,6 +60,7 @@ class InceptionTimeClassifier(_InceptionTime, BaseDeepClassifier):
     %(epochs)s
     batch_size : int or None, default=None
         None uses 64, or ``n_samples`` when there are fewer training series.
+    %(weights)s
     %(training_parameters)s
 
     Attributes
@@ -108,6 +109,7 @@ class InceptionTimeClassifier(_InceptionTime, BaseDeepClassifier):
         use_residual=True,
         epochs=None,
         batch_size=None,
+        weights=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,
@@ -159,6 +161,7 @@ class InceptionTimeRegressor(_InceptionTime, BaseDeepRegressor):
     %(epochs)s
     batch_size : int or None, default=None
         None uses 64, or ``n_samples`` when there are fewer training series.
+    %(weights)s
     %(training_parameters)s
 
     Attributes
@@ -206,6 +209,7 @@ class InceptionTimeRegressor(_InceptionTime, BaseDeepRegressor):
         use_residual=True,
         epochs=None,
         batch_size=None,
+        weights=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,

@@ -51,6 +51,7 @@ class LSTMClassifier(_LSTM, BaseDeepClassifier):
     %(epochs)s
     batch_size : int or None, default=None
         None uses 16, or ``n_samples`` when there are fewer training series.
+    %(weights)s
     %(training_parameters)s
 
     Attributes
@@ -93,6 +94,7 @@ class LSTMClassifier(_LSTM, BaseDeepClassifier):
         recurrent_dropout=0.0,
         epochs=None,
         batch_size=None,
+        weights=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,
@@ -137,6 +139,7 @@ class LSTMRegressor(_LSTM, BaseDeepRegressor):
     %(epochs)s
     batch_size : int or None, default=None
         None uses 16, or ``n_samples`` when there are fewer training series.
+    %(weights)s
     %(training_parameters)s
 
     Attributes
@@ -174,6 +177,7 @@ class LSTMRegressor(_LSTM, BaseDeepRegressor):
         recurrent_dropout=0.0,
         epochs=None,
         batch_size=None,
+        weights=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,

@@ -35,6 +35,7 @@ class ResNetClassifier(BaseDeepClassifier):
     batch_size : int or None, default=None
         None uses 16, or ``n_samples`` when there are fewer training series
         (the training part only, after any validation split).
+    %(weights)s
     %(training_parameters)s
 
     Attributes
@@ -86,6 +87,7 @@ class ResNetClassifier(BaseDeepClassifier):
         ensemble_size=1,
         epochs=None,
         batch_size=None,
+        weights=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,
@@ -134,6 +136,7 @@ class ResNetRegressor(BaseDeepRegressor):
     %(epochs)s
     batch_size : int or None, default=None
         None uses 16, or ``n_samples`` when there are fewer training series.
+    %(weights)s
     %(training_parameters)s
 
     Attributes
@@ -180,6 +183,7 @@ class ResNetRegressor(BaseDeepRegressor):
         ensemble_size=1,
         epochs=None,
         batch_size=None,
+        weights=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,

@@ -37,6 +37,7 @@ class WaveNetClassifier(BaseDeepClassifier):
     %(epochs)s
     batch_size : int or None, default=None
         None uses 16, or ``n_samples`` when there are fewer training series.
+    %(weights)s
     %(training_parameters)s
 
     Attributes
@@ -81,6 +82,7 @@ class WaveNetClassifier(BaseDeepClassifier):
         n_skip_filters=None,
         epochs=None,
         batch_size=None,
+        weights=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,
@@ -126,6 +128,7 @@ class WaveNetRegressor(BaseDeepRegressor):
     %(epochs)s
     batch_size : int or None, default=None
         None uses 16, or ``n_samples`` when there are fewer training series.
+    %(weights)s
     %(training_parameters)s
 
     Attributes
@@ -169,6 +172,7 @@ class WaveNetRegressor(BaseDeepRegressor):
         n_skip_filters=None,
         epochs=None,
         batch_size=None,
+        weights=None,
         learning_rate=1e-3,
         max_time=None,
         validation_split=None,

